@@ -1,0 +1,171 @@
+package io.epollhub.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.CharsetUtil;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpServerHandlerTest {
+
+    private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void open() {
+        channel = new EmbeddedChannel(new HttpServerInitializer(connections));
+    }
+
+    @AfterEach
+    void close() {
+        assertFalse(channel.finishAndReleaseAll(), "unread messages left in the channel");
+    }
+
+    static Stream<Arguments> routes() {
+        return Stream.of(
+                Arguments.of("GET / HTTP/1.1", 200, "Hello, World!"),
+                Arguments.of("GET /?name=x HTTP/1.1", 200, "Hello, World!"),
+                Arguments.of("GET http://localhost:8080/ HTTP/1.1", 200, "Hello, World!"),
+                Arguments.of("HEAD / HTTP/1.1", 200, ""),
+                Arguments.of("GET /missing HTTP/1.1", 404, "Not Found\n"),
+                Arguments.of("GET /index.html HTTP/1.1", 404, "Not Found\n"),
+                Arguments.of("POST / HTTP/1.1", 405, "Method Not Allowed\n"),
+                Arguments.of("DELETE / HTTP/1.1", 405, "Method Not Allowed\n"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("routes")
+    void routes(String requestLine, int status, String body) {
+        Response response = exchange(requestLine + "\r\nHost: test\r\n\r\n");
+        assertEquals(status, response.status());
+        assertEquals(body, response.body());
+        assertEquals("text/plain; charset=utf-8", response.header("content-type"));
+        assertTrue(response.header("date").endsWith(" GMT"), response.header("date"));
+        assertTrue(channel.isOpen(), "keep-alive connection was closed");
+    }
+
+    @Test
+    void headKeepsTheContentLengthOfGet() {
+        assertEquals("13", exchange("HEAD / HTTP/1.1\r\n\r\n").header("content-length"));
+        assertEquals("13", exchange("GET / HTTP/1.1\r\n\r\n").header("content-length"));
+    }
+
+    @Test
+    void notAllowedNamesTheAllowedMethods() {
+        assertEquals("GET, HEAD", exchange("PUT / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").header("allow"));
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderInOneFlush() {
+        channel.writeInbound(ascii("GET /a HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n"));
+        String out = readAll();
+        int first = out.indexOf("404 Not Found");
+        int second = out.indexOf("200 OK");
+        int third = out.indexOf("404 Not Found", second);
+        assertTrue(first >= 0 && first < second && second < third, out);
+    }
+
+    @Test
+    void http10ClosesUnlessKeepAliveAsked() {
+        Response closed = exchange("GET / HTTP/1.0\r\n\r\n");
+        assertEquals("HTTP/1.0 200 OK", closed.statusLine());
+        assertFalse(channel.isOpen(), "HTTP/1.0 without keep-alive must close");
+    }
+
+    @Test
+    void http10KeepAliveStaysOpen() {
+        Response kept = exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertEquals("keep-alive", kept.header("connection"));
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void connectionCloseIsHonoured() {
+        Response response = exchange("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assertEquals(200, response.status());
+        assertEquals("close", response.header("connection"));
+        assertFalse(channel.isOpen());
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformed")
+    void malformedRequestsGet400AndClose(String request) {
+        Response response = exchange(request);
+        assertEquals(400, response.status());
+        assertEquals("close", response.header("connection"));
+        assertFalse(channel.isOpen());
+    }
+
+    static Stream<String> malformed() {
+        return Stream.of(
+                "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: nope\r\n\r\n",
+                "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+                "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
+                "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n");
+    }
+
+    @Test
+    void aMalformedBodyAfterAnAnsweredHeadGets400AndCloses() {
+        channel.writeInbound(ascii("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"));
+        String out = readAll();
+        assertTrue(out.startsWith("HTTP/1.1 404 Not Found\r\n"), out);
+        assertTrue(out.contains("HTTP/1.1 400 Bad Request\r\n"), out);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void drainClosesAnIdleConnection() {
+        channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        channel.runPendingTasks();
+        assertEquals("", readAll());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void connectionsAreTracked() {
+        assertEquals(1, connections.size());
+        channel.close();
+        assertEquals(0, connections.size());
+    }
+
+    @Test
+    void pathOfStripsQueryAndScheme() {
+        assertEquals("/", HttpServerHandler.pathOf("/"));
+        assertEquals("/a/b", HttpServerHandler.pathOf("/a/b?c=d#e"));
+        assertEquals("/x", HttpServerHandler.pathOf("http://h:1/x?y"));
+        assertEquals("/", HttpServerHandler.pathOf("http://h:1"));
+        assertEquals("*", HttpServerHandler.pathOf("*"));
+    }
+
+    private Response exchange(String request) {
+        channel.writeInbound(ascii(request));
+        return Response.parse(readAll());
+    }
+
+    private String readAll() {
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
+            out.append(buf.toString(CharsetUtil.UTF_8));
+            buf.release();
+        }
+        return out.toString();
+    }
+
+    private static ByteBuf ascii(String s) {
+        return Unpooled.copiedBuffer(s, CharsetUtil.US_ASCII);
+    }
+}

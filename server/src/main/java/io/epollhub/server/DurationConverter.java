@@ -1,0 +1,29 @@
+package io.epollhub.server;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads {@code 500ms}, {@code 5s}, {@code 2m}, or a bare number of seconds. */
+final class DurationConverter implements ITypeConverter<Duration> {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
+
+    @Override
+    public Duration convert(String value) {
+        Matcher m = DURATION.matcher(value.trim());
+        if (!m.matches()) {
+            throw new TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 5s, 1m)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+    }
+}

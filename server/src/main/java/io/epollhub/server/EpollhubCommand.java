@@ -1,0 +1,125 @@
+package io.epollhub.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** The {@code epollhub} command line: flags (or {@code EPOLLHUB_*} variables) to a {@link ServerConfig}, then run. */
+@Command(name = "epollhub",
+        mixinStandardHelpOptions = true,
+        versionProvider = EpollhubCommand.Version.class,
+        defaultValueProvider = EnvironmentDefaults.class,
+        sortOptions = false,
+        showDefaultValues = true,
+        description = "An HTTP service and a line-based broadcast chat on Netty's edge-triggered epoll transport.",
+        footer = {"",
+                "Every option can also be set by an environment variable named after it:",
+                "  --http-port by EPOLLHUB_HTTP_PORT, --log-level by EPOLLHUB_LOG_LEVEL, ...",
+                "A flag on the command line wins over the environment.",
+                "",
+                "Exit status: 0 after a clean shutdown, 2 for bad configuration,",
+                "1 for an unexpected failure."})
+public final class EpollhubCommand implements Callable<Integer> {
+
+    static final int EXIT_CONFIG = 2;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+            description = "Address both services listen on.")
+    private String host;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "HTTP port (0: any free port; the start log line shows it).")
+    private int httpPort;
+
+    @Option(names = "--chat-port", paramLabel = "PORT", defaultValue = "9000",
+            description = "Chat port (0: any free port).")
+    private int chatPort;
+
+    @Option(names = "--boss-threads", paramLabel = "N", defaultValue = "1",
+            description = "Event loops accepting connections.")
+    private int bossThreads;
+
+    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "0",
+            description = "Event loops serving connections (0: one per core).")
+    private int workerThreads;
+
+    @Option(names = "--transport", paramLabel = "auto|epoll|nio", defaultValue = "auto",
+            description = "auto: epoll when its native library loads, else NIO with a warning.")
+    private TransportChoice transport;
+
+    @Option(names = "--epoll-mode", paramLabel = "edge|level", defaultValue = "edge",
+            description = "Epoll readiness mode for every channel.")
+    private TriggerMode epollMode;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "trace, debug, info, warn, error or off.")
+    private String logLevel;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Longest graceful shutdown on SIGTERM/SIGINT (e.g. 500ms, 5s).")
+    private Duration shutdownTimeout;
+
+    @Option(names = "--chat-max-line", paramLabel = "BYTES", defaultValue = "4096",
+            description = "Longest chat line; longer ones are refused and discarded.")
+    private int chatMaxLine;
+
+    /** Parses {@code args}, runs the server until it is told to stop, and returns the exit status. */
+    public static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    static int run(PrintWriter err, String... args) {
+        CommandLine cli = commandLine(new EpollhubCommand())
+                .setErr(err)
+                .setParameterExceptionHandler((e, ignored) -> {
+                    e.getCommandLine().getErr().println("epollhub: " + e.getMessage() + " (see --help)");
+                    return EXIT_CONFIG;
+                })
+                .setExecutionExceptionHandler((e, cmd, ignored) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println("epollhub: " + e.getMessage());
+                        return EXIT_CONFIG;
+                    }
+                    throw e;
+                });
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(EpollhubCommand command) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** The settings as parsed, validated; also checks the log level so that every mistake is found before binding. */
+    ServerConfig config() {
+        Logging.checkLevel(logLevel);
+        return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
+                shutdownTimeout, chatMaxLine);
+    }
+
+    @Override
+    public Integer call() {
+        ServerConfig config = config();
+        Logging.setLevel(logLevel);
+        EpollhubServer server = EpollhubServer.start(config);
+        Signals.onTermination(server::stop);
+        server.stopped().join();
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = EpollhubCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"epollhub " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.epollhub.server;
+
+import io.epollhub.chat.ChatRoom;
+import io.epollhub.chat.ChatServerInitializer;
+import io.epollhub.http.DrainEvent;
+import io.epollhub.http.HttpServerInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Both services on one boss group and one worker group: the HTTP service and the chat room, each on
+ * its own port. {@link #start} binds both or neither; {@link #stop} drains both within the configured bound.
+ */
+public final class EpollhubServer {
+
+    private static final Logger log = LoggerFactory.getLogger(EpollhubServer.class);
+
+    static final String SHUTDOWN_NOTICE = "* server shutting down";
+
+    private final ServerConfig config;
+    private final Transport transport;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChatRoom chatRoom = new ChatRoom(GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private Channel httpChannel;
+    private Channel chatChannel;
+
+    private EpollhubServer(ServerConfig config, Transport transport) {
+        this.config = config;
+        this.transport = transport;
+        this.bossGroup = transport.newGroup(config.bossThreads(), "epollhub-boss");
+        this.workerGroup = transport.newGroup(config.effectiveWorkerThreads(), "epollhub-worker");
+    }
+
+    /**
+     * Binds both services and logs the one line that describes the running server.
+     *
+     * @throws ConfigException when the transport is unavailable or a port cannot be bound
+     */
+    public static EpollhubServer start(ServerConfig config) {
+        EpollhubServer server = new EpollhubServer(config, Transport.select(config.transport()));
+        try {
+            server.httpChannel = server.bind("http", config.httpPort(), new HttpServerInitializer(server.httpConnections));
+            server.chatChannel = server.bind("chat", config.chatPort(), new ChatServerInitializer(server.chatRoom, config.chatMaxLine()));
+        } catch (RuntimeException e) {
+            server.releaseResources();
+            throw e;
+        }
+        log.info("epollhub started: transport={} boss={} workers={} http={} chat={}",
+                server.transport.describe(config.epollMode()), config.bossThreads(), config.effectiveWorkerThreads(),
+                server.format(server.httpAddress()), server.format(server.chatAddress()));
+        return server;
+    }
+
+    private Channel bind(String service, int port, ChannelHandler initializer) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer);
+        transport.configure(bootstrap, config.epollMode());
+        ChannelFuture bound = bootstrap.bind(config.host(), port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw bindFailure(service, port, bound.cause());
+        }
+        return bound.channel();
+    }
+
+    private ConfigException bindFailure(String service, int port, Throwable cause) {
+        String reason = String.valueOf(cause.getMessage());
+        if (cause instanceof BindException || reason.contains("Address already in use")) {
+            return new ConfigException(service + " port " + port + " is already in use");
+        }
+        if (reason.contains("Permission denied") || reason.contains("Access denied")) {
+            return new ConfigException(service + " port " + port + " needs privileges this process lacks");
+        }
+        return new ConfigException("cannot listen for " + service + " on " + config.host() + ":" + port + ": " + reason);
+    }
+
+    public InetSocketAddress httpAddress() {
+        return (InetSocketAddress) httpChannel.localAddress();
+    }
+
+    public InetSocketAddress chatAddress() {
+        return (InetSocketAddress) chatChannel.localAddress();
+    }
+
+    /** Open HTTP connections, for diagnostics and tests (read-only). */
+    public Set<Channel> httpConnections() {
+        return Collections.unmodifiableSet(httpConnections);
+    }
+
+    public ChatRoom chatRoom() {
+        return chatRoom;
+    }
+
+    /** Completes once {@link #stop} has finished. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops accepting, tells every chat client {@value #SHUTDOWN_NOTICE}, lets HTTP connections finish the
+     * responses they owe, then closes everything. Bounded by the configured shutdown timeout; safe to call
+     * more than once and from any thread but an event loop.
+     */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            stopped.join();
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        log.info("epollhub shutting down: {} http and {} chat connections open", httpConnections.size(), chatRoom.size());
+        try {
+            httpChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+            chatChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+            Future<Void> chatClosed = chatRoom.closeAll(SHUTDOWN_NOTICE);
+            for (Channel connection : httpConnections) {
+                connection.eventLoop().execute(() -> connection.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+            }
+            Future<Void> httpClosed = httpConnections.newCloseFuture();
+            if (!chatClosed.awaitUninterruptibly(remainingMillis(deadline))
+                    || !httpClosed.awaitUninterruptibly(remainingMillis(deadline))) {
+                log.warn("shutdown timeout of {} ms reached: closing {} http and {} chat connections now",
+                        config.shutdownTimeout().toMillis(), httpConnections.size(), chatRoom.size());
+            }
+        } finally {
+            releaseResources(deadline);
+            log.info("epollhub stopped");
+            stopped.complete(null);
+        }
+    }
+
+    private void releaseResources() {
+        releaseResources(System.nanoTime() + config.shutdownTimeout().toNanos());
+    }
+
+    /** Closes whatever is still open: shutting a group down closes its channels. */
+    private void releaseResources(long deadline) {
+        long timeout = Math.max(remainingMillis(deadline), 100);
+        Future<?> boss = bossGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        Future<?> workers = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
+        boss.awaitUninterruptibly(timeout);
+        workers.awaitUninterruptibly(timeout);
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** The configured host (as the user wrote it) with the port actually bound. */
+    private String format(InetSocketAddress bound) {
+        String host = config.host();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort();
+    }
+}

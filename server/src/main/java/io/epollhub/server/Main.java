@@ -1,0 +1,12 @@
+package io.epollhub.server;
+
+/** Entry point of {@code java -jar epollhub.jar}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(EpollhubCommand.run(args));
+    }
+}

@@ -1,0 +1,100 @@
+package io.epollhub.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/** The one place that knows epoll from NIO: event loop groups, server channel class, channel options. */
+public enum Transport {
+
+    EPOLL {
+        @Override
+        EventLoopGroup newGroup(int threads, String name) {
+            return new EpollEventLoopGroup(threads, new DefaultThreadFactory(name));
+        }
+
+        @Override
+        Class<? extends ServerChannel> serverChannelClass() {
+            return EpollServerSocketChannel.class;
+        }
+
+        @Override
+        void configure(ServerBootstrap bootstrap, TriggerMode mode) {
+            // Set explicitly, not left to Netty's default: edge-triggered is what this server is built on,
+            // and --epoll-mode level exists so benchmarks can compare the two.
+            EpollMode epollMode = mode == TriggerMode.EDGE ? EpollMode.EDGE_TRIGGERED : EpollMode.LEVEL_TRIGGERED;
+            bootstrap.option(EpollChannelOption.EPOLL_MODE, epollMode);
+            bootstrap.childOption(EpollChannelOption.EPOLL_MODE, epollMode);
+        }
+
+        @Override
+        String describe(TriggerMode mode) {
+            return "epoll (" + mode.name().toLowerCase(Locale.ROOT) + "-triggered)";
+        }
+    },
+
+    NIO {
+        @Override
+        EventLoopGroup newGroup(int threads, String name) {
+            return new NioEventLoopGroup(threads, new DefaultThreadFactory(name));
+        }
+
+        @Override
+        Class<? extends ServerChannel> serverChannelClass() {
+            return NioServerSocketChannel.class;
+        }
+
+        @Override
+        void configure(ServerBootstrap bootstrap, TriggerMode mode) {
+            // NIO's selector is level-triggered; there is nothing to choose.
+        }
+
+        @Override
+        String describe(TriggerMode mode) {
+            return "nio";
+        }
+    };
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+    abstract EventLoopGroup newGroup(int threads, String name);
+
+    abstract Class<? extends ServerChannel> serverChannelClass();
+
+    abstract void configure(ServerBootstrap bootstrap, TriggerMode mode);
+
+    abstract String describe(TriggerMode mode);
+
+    /** The transport {@code choice} asks for, or a {@link ConfigException} when epoll was required but cannot load. */
+    static Transport select(TransportChoice choice) {
+        return switch (choice) {
+            case NIO -> NIO;
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new ConfigException("transport epoll is not available on this machine: "
+                            + Epoll.unavailabilityCause() + " (use --transport auto or nio)");
+                }
+                yield EPOLL;
+            }
+            case AUTO -> {
+                if (Epoll.isAvailable()) {
+                    yield EPOLL;
+                }
+                log.warn("epoll is not available, falling back to NIO: {}", String.valueOf(Epoll.unavailabilityCause()));
+                yield NIO;
+            }
+        };
+    }
+}

@@ -1,0 +1,106 @@
+package io.epollhub.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Flags and environment variables to a {@link ServerConfig}, and every way to get one wrong. */
+class EpollhubCommandTest {
+
+    private static ServerConfig parse(Map<String, String> env, String... args) {
+        EpollhubCommand command = new EpollhubCommand();
+        EpollhubCommand.commandLine(command).setDefaultValueProvider(new EnvironmentDefaults(env)).parseArgs(args);
+        return command.config();
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        assertEquals(ServerConfig.defaults(), parse(Map.of()));
+    }
+
+    @Test
+    void flagsSetEverySetting() {
+        ServerConfig config = parse(Map.of(), "--host", "127.0.0.1", "--http-port", "1", "--chat-port", "2",
+                "--boss-threads", "2", "--worker-threads", "3", "--transport", "NIO", "--epoll-mode", "level",
+                "--shutdown-timeout", "250ms", "--chat-max-line", "100");
+        assertEquals(new ServerConfig("127.0.0.1", 1, 2, 2, 3, TransportChoice.NIO, TriggerMode.LEVEL,
+                Duration.ofMillis(250), 100), config);
+    }
+
+    @Test
+    void environmentSetsWhatFlagsDoNot() {
+        Map<String, String> env = Map.of("EPOLLHUB_HTTP_PORT", "8081", "EPOLLHUB_CHAT_PORT", "9001",
+                "EPOLLHUB_TRANSPORT", "nio", "EPOLLHUB_SHUTDOWN_TIMEOUT", "2s");
+        ServerConfig config = parse(env, "--chat-port", "9002");
+        assertEquals(8081, config.httpPort());
+        assertEquals(9002, config.chatPort(), "a flag wins over the environment");
+        assertEquals(TransportChoice.NIO, config.transport());
+        assertEquals(Duration.ofSeconds(2), config.shutdownTimeout());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--http-port, EPOLLHUB_HTTP_PORT", "--log-level, EPOLLHUB_LOG_LEVEL",
+            "--chat-max-line, EPOLLHUB_CHAT_MAX_LINE"})
+    void variableNamesFollowFlags(String flag, String variable) {
+        assertEquals(variable, EnvironmentDefaults.variableFor(flag));
+    }
+
+    static Stream<Arguments> badConfigurations() {
+        return Stream.of(
+                Arguments.of(new String[] {"--http-port", "70000"}, "invalid http port 70000 (must be 0-65535)"),
+                Arguments.of(new String[] {"--chat-port", "-1"}, "invalid chat port -1 (must be 0-65535)"),
+                Arguments.of(new String[] {"--http-port", "9000"}, "http and chat ports must differ (both are 9000)"),
+                Arguments.of(new String[] {"--boss-threads", "0"}, "invalid boss threads 0 (must be at least 1)"),
+                Arguments.of(new String[] {"--worker-threads", "-2"},
+                        "invalid worker threads -2 (must be at least 1, or 0 for one per core)"),
+                Arguments.of(new String[] {"--chat-max-line", "0"}, "invalid chat max line 0 (must be 1-1048576 bytes)"),
+                Arguments.of(new String[] {"--host", "no-such-host.invalid"}, "unknown host 'no-such-host.invalid'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badConfigurations")
+    void badConfigurationIsOneClearMessage(String[] args, String message) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(Map.of(), args));
+        assertEquals(message, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--bogus | epollhub: Unknown option: '--bogus' (see --help)",
+            "--http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not an int (see --help)",
+            "--transport=kqueue | epollhub: Invalid value for option '--transport': expected one of [AUTO, EPOLL, NIO] (case-insensitive) but was 'kqueue' (see --help)",
+            "--shutdown-timeout=soon | epollhub: Invalid value for option '--shutdown-timeout': 'soon' is not a duration (e.g. 500ms, 5s, 1m) (see --help)",
+            "--log-level=loud | epollhub: invalid log level 'loud' (one of trace, debug, info, warn, error, off)",
+            "--http-port=9000 | epollhub: http and chat ports must differ (both are 9000)"})
+    void badFlagsExitTwoWithOneLine(String arg, String expected) {
+        StringWriter err = new StringWriter();
+        int status = EpollhubCommand.run(new PrintWriter(err), arg);
+        assertEquals(2, status);
+        assertEquals(expected + System.lineSeparator(), err.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "5, PT5S", "2m, PT2M", "0, PT0S"})
+    void durations(String text, Duration expected) {
+        assertEquals(expected, new DurationConverter().convert(text));
+    }
+
+    @Test
+    void helpNamesTheEnvironmentVariables() {
+        StringWriter out = new StringWriter();
+        EpollhubCommand.commandLine(new EpollhubCommand()).setOut(new PrintWriter(out)).execute("--help");
+        assertTrue(out.toString().contains("EPOLLHUB_HTTP_PORT"), out.toString());
+    }
+}
