@@ -11,6 +11,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 
+import java.util.Collections;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -62,5 +64,10 @@ public final class ChatRoom {
 
     public int size() {
         return members.size();
+    }
+
+    /** The members' channels, read-only: for diagnostics and tests. */
+    public Set<Channel> members() {
+        return Collections.unmodifiableSet(members);
     }
 }

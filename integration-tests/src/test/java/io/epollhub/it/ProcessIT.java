@@ -1,0 +1,71 @@
+package io.epollhub.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The runnable jar as a process: start line, SIGTERM, exit codes, leak check. */
+class ProcessIT {
+
+    @Test
+    void sigtermNotifiesChatClientsClosesHttpAndExitsZero() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0")
+                .awaitStarted();
+             LineClient a = new LineClient(server.chat());
+             LineClient b = new LineClient(server.chat());
+             HttpConnection http = new HttpConnection(server.http())) {
+            assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
+            // Both clients are in the room once a line gets across.
+            b.send("ready\n");
+            assertTrue(a.readLine().endsWith("] ready"));
+
+            server.terminate();
+
+            assertEquals("* server shutting down", a.readLine());
+            assertEquals("* server shutting down", b.readLine());
+            assertTrue(a.closedByServer());
+            assertTrue(http.closedByServer(), "idle keep-alive connection closed on shutdown");
+            assertEquals(0, server.awaitExit(10), server.output());
+            String output = server.output();
+            assertTrue(output.contains("epollhub stopped"), output);
+            assertFalse(output.contains("LEAK:"), output);
+        }
+    }
+
+    @Test
+    void startLineDescribesTheWholeSetup() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--worker-threads", "3").awaitStarted()) {
+            String output = server.output();
+            assertTrue(output.matches("(?s).*epollhub started: transport=\\S+.* boss=1 workers=3 http=127\\.0\\.0\\.1:\\d+ chat=127\\.0\\.0\\.1:\\d+.*"),
+                    output);
+        }
+    }
+
+    @Test
+    void portInUseExitsTwoWithOneClearLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", String.valueOf(port),
+                    "--chat-port", "0")) {
+                assertEquals(2, server.awaitExit(20));
+                String output = server.output();
+                assertTrue(output.contains("epollhub: http port " + port + " is already in use"), output);
+                assertFalse(output.contains("Exception"), "no stack trace for a user error: " + output);
+            }
+        }
+    }
+
+    @Test
+    void unknownFlagExitsTwo() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--no-such-flag")) {
+            assertEquals(2, server.awaitExit(20));
+            assertEquals("epollhub: Unknown option: '--no-such-flag' (see --help)", server.output().strip());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.epollhub.it;
+
+import io.epollhub.server.EpollhubServer;
+import io.epollhub.server.ServerConfig;
+import io.epollhub.server.TransportChoice;
+import io.epollhub.server.TriggerMode;
+
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real server in this JVM on loopback and ephemeral ports, so tests can also look inside it. */
+final class RunningServer implements AutoCloseable {
+
+    final EpollhubServer server;
+
+    private RunningServer(ServerConfig config) {
+        server = EpollhubServer.start(config);
+    }
+
+    static RunningServer start() {
+        return start(TransportChoice.AUTO, TriggerMode.EDGE);
+    }
+
+    static RunningServer start(TransportChoice transport, TriggerMode mode) {
+        return new RunningServer(ServerConfig.defaults().withAddress("127.0.0.1", 0, 0).withTransport(transport, mode));
+    }
+
+    InetSocketAddress http() {
+        return new InetSocketAddress("127.0.0.1", server.httpAddress().getPort());
+    }
+
+    InetSocketAddress chat() {
+        return new InetSocketAddress("127.0.0.1", server.chatAddress().getPort());
+    }
+
+    /** Waits (bounded) until the chat room holds {@code n} clients. */
+    void awaitChatClients(int n) throws InterruptedException {
+        await(() -> server.chatRoom().size() == n, "chat room never held " + n + " clients");
+    }
+
+    static void await(BooleanSupplier condition, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, failure);
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,117 @@
+package io.epollhub.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code java -jar server/target/epollhub.jar} as its own process, the way users run it. Output (stdout and
+ * stderr together) is collected; the bound ports come from the start log line.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern STARTED = Pattern.compile("epollhub started: .* http=\\S+:(\\d+) chat=\\S+:(\\d+)");
+
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile int httpPort;
+    private volatile int chatPort;
+    private final Thread reader;
+
+    private ServerProcess(Process process) {
+        this.process = process;
+        reader = new Thread(this::collect, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("epollhub.jar", "../server/target/epollhub.jar"));
+        assertTrue(Files.isRegularFile(jar), "no runnable jar at " + jar.toAbsolutePath() + " (run mvn package first)");
+        return jar;
+    }
+
+    /** Starts the jar with {@code args}, buffers leak-checked at PARANOID like every test. */
+    static ServerProcess start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dio.netty.leakDetection.level=paranoid",
+                "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    private void collect() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                synchronized (output) {
+                    output.add(line);
+                }
+                Matcher m = STARTED.matcher(line);
+                if (m.find()) {
+                    httpPort = Integer.parseInt(m.group(1));
+                    chatPort = Integer.parseInt(m.group(2));
+                    started.countDown();
+                }
+            }
+        } catch (IOException e) {
+            // the process ended; what was read is kept
+        }
+    }
+
+    /** Waits for the start line; fails with the output so far when it does not come. */
+    ServerProcess awaitStarted() throws InterruptedException {
+        assertTrue(started.await(20, TimeUnit.SECONDS), "server did not start:\n" + output());
+        return this;
+    }
+
+    InetSocketAddress http() {
+        return new InetSocketAddress("127.0.0.1", httpPort);
+    }
+
+    InetSocketAddress chat() {
+        return new InetSocketAddress("127.0.0.1", chatPort);
+    }
+
+    /** Sends SIGTERM (what {@code kill}, {@code docker stop} and systemd send). */
+    void terminate() {
+        // Through the handle: Process.destroy() would also close our end of the output pipe.
+        process.toHandle().destroy();
+    }
+
+    /** The exit status, waiting at most {@code seconds}; fails if the process is still running then. */
+    int awaitExit(int seconds) throws InterruptedException {
+        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), "server still running after " + seconds + " s:\n" + output());
+        return process.exitValue();
+    }
+
+    /** Everything the process printed so far, once its output has ended if it has exited. */
+    String output() throws InterruptedException {
+        if (!process.isAlive()) {
+            reader.join(5_000); // the output ends soon after the process
+        }
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
