@@ -27,8 +27,40 @@ final class LineClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /**
+     * Connects {@code n} clients one after another, each reading its welcome and every earlier client reading
+     * its join notice, so that all are in the room and no greeting is left unread.
+     */
+    static java.util.List<LineClient> joinRoom(InetSocketAddress address, int n) throws IOException {
+        java.util.List<LineClient> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            LineClient client = new LineClient(address);
+            String welcome = client.readLine();
+            if (!welcome.startsWith("* welcome ")) {
+                throw new AssertionError("expected a welcome, got: " + welcome);
+            }
+            for (LineClient earlier : clients) {
+                String joined = earlier.readLine();
+                if (!joined.contains(" joined (")) {
+                    throw new AssertionError("expected a join notice, got: " + joined);
+                }
+            }
+            clients.add(client);
+        }
+        return clients;
+    }
+
+    /** The nick the server gave this client, from its welcome line. */
+    static String nickIn(String welcome) {
+        return welcome.substring("* welcome ".length(), welcome.indexOf(','));
+    }
+
     void send(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        sendBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
         out.flush();
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,13 +17,11 @@ class ProcessIT {
     void sigtermNotifiesChatClientsClosesHttpAndExitsZero() throws Exception {
         try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0")
                 .awaitStarted();
-             LineClient a = new LineClient(server.chat());
-             LineClient b = new LineClient(server.chat());
              HttpConnection http = new HttpConnection(server.http())) {
             assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
-            // Both clients are in the room once a line gets across.
-            b.send("ready\n");
-            assertTrue(a.readLine().endsWith("] ready"));
+            List<LineClient> chat = LineClient.joinRoom(server.chat(), 2);
+            LineClient a = chat.get(0);
+            LineClient b = chat.get(1);
 
             server.terminate();
 
@@ -34,6 +33,8 @@ class ProcessIT {
             String output = server.output();
             assertTrue(output.contains("epollhub stopped"), output);
             assertFalse(output.contains("LEAK:"), output);
+            a.close();
+            b.close();
         }
     }
 

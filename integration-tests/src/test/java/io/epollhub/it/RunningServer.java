@@ -1,5 +1,6 @@
 package io.epollhub.it;
 
+import io.epollhub.chat.ChatSettings;
 import io.epollhub.server.EpollhubServer;
 import io.epollhub.server.ServerConfig;
 import io.epollhub.server.TransportChoice;
@@ -24,7 +25,15 @@ final class RunningServer implements AutoCloseable {
     }
 
     static RunningServer start(TransportChoice transport, TriggerMode mode) {
-        return new RunningServer(ServerConfig.defaults().withAddress("127.0.0.1", 0, 0).withTransport(transport, mode));
+        return new RunningServer(loopback().withTransport(transport, mode));
+    }
+
+    static RunningServer start(ChatSettings chat) {
+        return new RunningServer(loopback().withChat(chat));
+    }
+
+    private static ServerConfig loopback() {
+        return ServerConfig.defaults().withAddress("127.0.0.1", 0, 0);
     }
 
     InetSocketAddress http() {

@@ -10,47 +10,138 @@ import io.netty.channel.group.ChannelMatchers;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
- * One broadcast room: the members' channels, their nicks, and the fan-out. Created by whoever hosts the
- * chat service and handed to {@link ChatServerInitializer}, so each server (and each test) has its own.
+ * One broadcast room: the members' channels, their nicks, the fan-out and the counters. Created by whoever
+ * hosts the chat service and handed to {@link ChatServerInitializer}, so each server (and each test) has its own.
+ *
+ * <p>Every broadcast is encoded once; {@link ChannelGroup} hands each recipient a retained duplicate of
+ * that one buffer.
  */
 public final class ChatRoom {
 
+    private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
     private static final AttributeKey<String> NICK = AttributeKey.valueOf(ChatRoom.class, "nick");
+    private static final Pattern VALID_NICK = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    /** The outcome of {@link #rename}. */
+    enum Rename { DONE, TAKEN, INVALID }
 
     private final ChannelGroup members;
+    private final int maxClients;
+    private final ConcurrentMap<String, Channel> nicks = new ConcurrentHashMap<>();
+    private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong guests = new AtomicLong();
+    private final AtomicLong slowConsumerCuts = new AtomicLong();
+    private final AtomicLong rejectedClients = new AtomicLong();
+    private volatile boolean closing;
 
     /** @param executor notifies the room's group futures; Netty's {@code GlobalEventExecutor} will do */
-    public ChatRoom(EventExecutor executor) {
+    public ChatRoom(EventExecutor executor, int maxClients) {
         this.members = new DefaultChannelGroup("chat", executor);
+        this.maxClients = maxClients;
     }
 
-    /** Admits a connected channel under a fresh {@code guest-<n>} nick; it leaves when it closes. */
-    String join(Channel channel) {
-        String nick = "guest-" + guests.incrementAndGet();
+    /**
+     * Admits a connected channel under a fresh {@code guest-<n>} nick, greets it and tells the others.
+     * Returns {@code false}, admitting nothing, when the room is full.
+     */
+    boolean join(Channel channel) {
+        if (admitted.incrementAndGet() > maxClients) {
+            admitted.decrementAndGet();
+            rejectedClients.incrementAndGet();
+            return false;
+        }
+        String nick;
+        do {
+            nick = "guest-" + guests.incrementAndGet();
+        } while (nicks.putIfAbsent(key(nick), channel) != null);
         channel.attr(NICK).set(nick);
         members.add(channel);
-        return nick;
+        int online = members.size();
+        send(channel, "* welcome " + nick + ", " + online + " online. /help lists commands");
+        broadcast(channel, "* " + nick + " joined (" + online + " online)");
+        return true;
+    }
+
+    /** Removes a member that has closed and tells the others. Does nothing for a channel never admitted. */
+    void leave(Channel channel) {
+        String nick = channel.attr(NICK).getAndSet(null);
+        if (nick == null) {
+            return;
+        }
+        nicks.remove(key(nick), channel);
+        members.remove(channel);
+        admitted.decrementAndGet();
+        if (!closing) {
+            broadcast(channel, "* " + nick + " left (" + members.size() + " online)");
+        }
     }
 
     static String nickOf(Channel channel) {
         return channel.attr(NICK).get();
     }
 
-    /** Sends {@code [nick] text} to every member but the sender, encoded once and shared by all. */
+    /** Sends {@code [nick] text} to every member but the sender. */
     void say(Channel sender, String text) {
-        String line = "[" + nickOf(sender) + "] " + text;
-        members.writeAndFlush(ChatLines.encode(sender.alloc(), line), ChannelMatchers.isNot(sender));
+        broadcast(sender, "[" + nickOf(sender) + "] " + text);
     }
 
-    /** Sends {@code notice} to every member, then closes each once its copy is written. */
+    /** Sends {@code * nick action} to every member but the sender. */
+    void act(Channel sender, String action) {
+        broadcast(sender, "* " + nickOf(sender) + " " + action);
+    }
+
+    Rename rename(Channel channel, String wanted) {
+        if (!VALID_NICK.matcher(wanted).matches()) {
+            return Rename.INVALID;
+        }
+        String old = nickOf(channel);
+        if (!key(old).equals(key(wanted))) { // a change of case only keeps its entry
+            if (nicks.putIfAbsent(key(wanted), channel) != null) {
+                return Rename.TAKEN;
+            }
+            nicks.remove(key(old), channel);
+        }
+        channel.attr(NICK).set(wanted);
+        send(channel, "* you are now " + wanted);
+        broadcast(channel, "* " + old + " is now " + wanted);
+        return Rename.DONE;
+    }
+
+    /** One line listing who is online, sorted ignoring case. */
+    String who() {
+        List<String> online = members.stream().map(ChatRoom::nickOf).filter(n -> n != null)
+                .sorted(String.CASE_INSENSITIVE_ORDER).toList();
+        return "* " + online.size() + " online: " + String.join(", ", online);
+    }
+
+    /** Cuts a member whose unread output passed the limit; {@link #leave} then runs as it closes. */
+    void cutSlowConsumer(Channel channel, long limit) {
+        slowConsumerCuts.incrementAndGet();
+        log.warn("chat client {} at {} cut as a slow consumer: more than {} bytes of output pending",
+                nickOf(channel), channel.remoteAddress(), limit);
+        channel.close();
+    }
+
+    /**
+     * Sends {@code notice} to every member, then closes each once its copy is written. From then on the room
+     * keeps quiet about members leaving: nobody needs a hundred "left" lines before the end.
+     */
     public ChannelGroupFuture closeAll(String notice) {
+        closing = true;
         ByteBuf line = ChatLines.encode(ByteBufAllocator.DEFAULT, notice);
         try {
             for (Channel member : members) {
@@ -62,8 +153,30 @@ public final class ChatRoom {
         return members.newCloseFuture();
     }
 
+    void send(Channel channel, String line) {
+        channel.writeAndFlush(ChatLines.encode(channel.alloc(), line), channel.voidPromise());
+    }
+
+    private void broadcast(Channel sender, String line) {
+        members.writeAndFlush(ChatLines.encode(sender.alloc(), line), ChannelMatchers.isNot(sender), true);
+    }
+
+    private static String key(String nick) {
+        return nick.toLowerCase(Locale.ROOT);
+    }
+
     public int size() {
         return members.size();
+    }
+
+    /** Clients cut because their queued output passed the limit, since the room was made. */
+    public long slowConsumerCuts() {
+        return slowConsumerCuts.get();
+    }
+
+    /** Clients turned away because the room was full, since the room was made. */
+    public long rejectedClients() {
+        return rejectedClients.get();
     }
 
     /** The members' channels, read-only: for diagnostics and tests. */

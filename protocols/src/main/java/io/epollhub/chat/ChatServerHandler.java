@@ -1,43 +1,122 @@
 package io.epollhub.chat;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
-/** One chat client: joins the room when connected, broadcasts each non-empty line it sends. */
+/** One chat client: joins the room when connected, then runs each line it sends as a command or a message. */
 final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     private static final Logger log = LoggerFactory.getLogger(ChatServerHandler.class);
 
-    private final ChatRoom room;
-    private final String lineTooLong;
+    static final String HELP = String.join("\r\n",
+            "* commands:",
+            "*   /nick <name>   take a nick: 1-32 of A-Z a-z 0-9 _ -",
+            "*   /who           list who is online",
+            "*   /me <action>   tell the room what you do",
+            "*   /quit          leave",
+            "*   /help          this list",
+            "* any other line goes to everyone else; start it with // to send a line beginning with /");
 
-    ChatServerHandler(ChatRoom room, int maxLineBytes) {
+    private final ChatRoom room;
+    private final ChatSettings settings;
+    private final String lineTooLong;
+    private final RateLimiter rateLimiter;
+
+    ChatServerHandler(ChatRoom room, ChatSettings settings) {
         this.room = room;
-        this.lineTooLong = "! line too long (max " + maxLineBytes + " bytes)";
+        this.settings = settings;
+        this.lineTooLong = "! line too long (max " + settings.maxLineBytes() + " bytes)";
+        this.rateLimiter = settings.ratePerSecond() > 0 ? new RateLimiter(settings.ratePerSecond(), System.nanoTime()) : null;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        String nick = room.join(ctx.channel());
-        log.debug("chat client {} joined from {}", nick, ctx.channel().remoteAddress());
+        if (!room.join(ctx.channel())) {
+            log.info("chat client {} turned away: server full", ctx.channel().remoteAddress());
+            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "! server full")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        log.debug("chat client {} joined from {}", ChatRoom.nickOf(ctx.channel()), ctx.channel().remoteAddress());
         super.channelActive(ctx);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        if (!line.isEmpty()) {
-            room.say(ctx.channel(), line);
+        if (line.isEmpty() || ChatRoom.nickOf(ctx.channel()) == null) {
+            return;
         }
+        if (rateLimiter != null && !rateLimiter.tryAcquire(System.nanoTime())) {
+            room.send(ctx.channel(), "! slow down");
+            return;
+        }
+        if (line.startsWith("/") && !line.startsWith("//")) {
+            command(ctx, line);
+        } else {
+            String text = ChatText.clean(line.startsWith("//") ? line.substring(1) : line);
+            if (!text.isEmpty()) {
+                room.say(ctx.channel(), text);
+            }
+        }
+    }
+
+    private void command(ChannelHandlerContext ctx, String line) {
+        int space = line.indexOf(' ');
+        String name = space < 0 ? line.substring(1) : line.substring(1, space);
+        String argument = space < 0 ? "" : line.substring(space + 1).strip();
+        switch (name) {
+            case "nick" -> {
+                switch (room.rename(ctx.channel(), argument)) {
+                    case TAKEN -> room.send(ctx.channel(), "! nick taken");
+                    case INVALID -> room.send(ctx.channel(), "! invalid nick");
+                    case DONE -> { }
+                }
+            }
+            case "who" -> room.send(ctx.channel(), room.who());
+            case "me" -> {
+                String action = ChatText.clean(argument);
+                if (action.isEmpty()) {
+                    room.send(ctx.channel(), "! usage: /me <action>");
+                } else {
+                    room.act(ctx.channel(), action);
+                }
+            }
+            case "help" -> room.send(ctx.channel(), HELP);
+            case "quit" -> ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* bye")).addListener(ChannelFutureListener.CLOSE);
+            default -> room.send(ctx.channel(), "! unknown command /" + ChatText.clean(name) + " (try /help)");
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        // The high water mark is the slow-consumer limit: past it, this client is not keeping up.
+        if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
+            room.cutSlowConsumer(ctx.channel(), settings.maxPendingBytes());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("chat client {} idle for {}, closing", ChatRoom.nickOf(ctx.channel()), settings.idleTimeout());
+            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* idle for " + settings.idleTimeout().toSeconds() + " s, bye"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         log.debug("chat client {} left", ChatRoom.nickOf(ctx.channel()));
+        room.leave(ctx.channel());
         super.channelInactive(ctx);
     }
 
@@ -45,7 +124,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             // The decoder drops the rest of the line; the client may go on.
-            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), lineTooLong));
+            room.send(ctx.channel(), lineTooLong);
         } else if (cause instanceof IOException) {
             log.debug("chat client {} connection error: {}", ChatRoom.nickOf(ctx.channel()), cause.toString());
             ctx.close();

@@ -3,13 +3,23 @@ package io.epollhub.chat;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.CharsetUtil;
 
-/** The chat pipeline: split input into lines (LF or CRLF), decode UTF-8, hand each line to the room. */
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chat pipeline: coalesce flushes, close idle clients, split input into lines (LF or CRLF), decode
+ * UTF-8, hand each line to the room.
+ */
 public final class ChatServerInitializer extends ChannelInitializer<Channel> {
 
+    public static final String FLUSH_CONSOLIDATION = "chatFlushConsolidation";
+    public static final String IDLE_STATE = "chatIdleState";
     public static final String LINE_DECODER = "chatLineDecoder";
     public static final String STRING_DECODER = "chatStringDecoder";
     public static final String CHAT_HANDLER = "chatHandler";
@@ -18,22 +28,28 @@ public final class ChatServerInitializer extends ChannelInitializer<Channel> {
     private static final StringDecoder UTF8_DECODER = new StringDecoder(CharsetUtil.UTF_8);
 
     private final ChatRoom room;
-    private final int maxLineBytes;
+    private final ChatSettings settings;
 
-    public ChatServerInitializer(ChatRoom room, int maxLineBytes) {
-        if (maxLineBytes < 1) {
-            throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
-        }
+    public ChatServerInitializer(ChatRoom room, ChatSettings settings) {
         this.room = room;
-        this.maxLineBytes = maxLineBytes;
+        this.settings = settings;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        // Past the high mark the client is cut (ChatServerHandler); the low mark only has to be below it.
+        ch.config().setWriteBufferWaterMark(
+                new WriteBufferWaterMark(settings.maxPendingBytes() / 2, settings.maxPendingBytes()));
         ChannelPipeline p = ch.pipeline();
+        // Broadcasts arrive from other event loops one line at a time: one flush per batch, not per line.
+        p.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        if (!settings.idleTimeout().isZero()) {
+            p.addLast(IDLE_STATE, new IdleStateHandler(settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        }
         // failFast: report an over-long line as soon as it passes the limit, then skip to its end.
-        p.addLast(LINE_DECODER, new LineBasedFrameDecoder(maxLineBytes, true, true));
+        p.addLast(LINE_DECODER, new LineBasedFrameDecoder(settings.maxLineBytes(), true, true));
         p.addLast(STRING_DECODER, UTF8_DECODER);
-        p.addLast(CHAT_HANDLER, new ChatServerHandler(room, maxLineBytes));
+        p.addLast(CHAT_HANDLER, new ChatServerHandler(room, settings));
     }
 }

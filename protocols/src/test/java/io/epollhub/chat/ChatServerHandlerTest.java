@@ -12,19 +12,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ChatServerHandlerTest {
 
-    private static final int MAX_LINE = 64;
+    private static final ChatSettings SETTINGS = new ChatSettings(64, 4, 4096, Duration.ZERO, 0);
 
-    private final ChatRoom room = new ChatRoom(ImmediateEventExecutor.INSTANCE);
+    private ChatRoom room;
     private final List<EmbeddedChannel> clients = new ArrayList<>();
 
     @AfterEach
@@ -35,11 +37,44 @@ class ChatServerHandlerTest {
         }
     }
 
+    /** Three clients, guest-1..3, with their greetings already read. */
+    private List<EmbeddedChannel> room3() {
+        return room(SETTINGS, 3);
+    }
+
+    private List<EmbeddedChannel> room(ChatSettings settings, int n) {
+        room = new ChatRoom(ImmediateEventExecutor.INSTANCE, settings.maxClients());
+        List<EmbeddedChannel> joined = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            joined.add(connect(settings));
+        }
+        joined.forEach(ChatServerHandlerTest::lines);
+        return joined;
+    }
+
     /** Each client needs its own id: a {@code ChannelGroup} keys its members by id. */
-    private EmbeddedChannel connect() {
-        EmbeddedChannel client = new EmbeddedChannel(DefaultChannelId.newInstance(), new ChatServerInitializer(room, MAX_LINE));
+    private EmbeddedChannel connect(ChatSettings settings) {
+        EmbeddedChannel client = new EmbeddedChannel(DefaultChannelId.newInstance(), new ChatServerInitializer(room, settings));
         clients.add(client);
         return client;
+    }
+
+    @Test
+    void joiningGreetsTheNewcomerAndTellsTheOthers() {
+        room = new ChatRoom(ImmediateEventExecutor.INSTANCE, 10);
+        EmbeddedChannel a = connect(SETTINGS);
+        assertEquals(List.of("* welcome guest-1, 1 online. /help lists commands"), lines(a));
+        EmbeddedChannel b = connect(SETTINGS);
+        assertEquals(List.of("* welcome guest-2, 2 online. /help lists commands"), lines(b));
+        assertEquals(List.of("* guest-2 joined (2 online)"), lines(a));
+    }
+
+    @Test
+    void leavingIsToldToTheOthers() {
+        List<EmbeddedChannel> c = room3();
+        c.get(1).close();
+        assertEquals(List.of("* guest-2 left (2 online)"), lines(c.get(0)));
+        assertEquals(List.of("* guest-2 left (2 online)"), lines(c.get(2)));
     }
 
     static Stream<Arguments> broadcasts() {
@@ -47,102 +82,188 @@ class ChatServerHandlerTest {
                 Arguments.of("hello\n", "[guest-1] hello"),
                 Arguments.of("hello\r\n", "[guest-1] hello"),
                 Arguments.of("two words  spaced\n", "[guest-1] two words  spaced"),
-                Arguments.of("héllo wörld ✓\n", "[guest-1] héllo wörld ✓"),
-                Arguments.of("bad \u0000utf8\n", "[guest-1] bad \u0000utf8"),
-                Arguments.of("x".repeat(MAX_LINE) + "\n", "[guest-1] " + "x".repeat(MAX_LINE)));
+                Arguments.of("héllo wörld ✓ 日本\n", "[guest-1] héllo wörld ✓ 日本"),
+                Arguments.of("tab\tkept\n", "[guest-1] tab\tkept"),
+                Arguments.of("\u001b[2Jcleared?\n", "[guest-1] [2Jcleared?"),
+                Arguments.of("bell\u0007 back\bspace nul\u0000 del\u007f\n", "[guest-1] bell backspace nul del"),
+                Arguments.of("c1 \u009b31mred\n", "[guest-1] c1 31mred"),
+                Arguments.of("lone\rcr\n", "[guest-1] lonecr"),
+                Arguments.of("//slash\n", "[guest-1] /slash"),
+                Arguments.of("///two\n", "[guest-1] //two"),
+                Arguments.of("x".repeat(64) + "\n", "[guest-1] " + "x".repeat(64)));
     }
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("broadcasts")
     void aLineReachesEveryoneButItsSender(String sent, String expected) {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        EmbeddedChannel c = connect();
-        a.writeInbound(utf8(sent));
-        assertEquals(List.of(expected), lines(b));
-        assertEquals(List.of(expected), lines(c));
-        assertEquals(List.of(), lines(a));
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8(sent));
+        assertEquals(List.of(expected), lines(c.get(1)));
+        assertEquals(List.of(expected), lines(c.get(2)));
+        assertEquals(List.of(), lines(c.get(0)));
+    }
+
+    @Test
+    void linesOfNothingButControlsOrEmptyAreIgnored() {
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8("\n\r\n\u0007\u001b\n\n"));
+        assertEquals(List.of(), lines(c.get(1)));
+        assertEquals(List.of(), lines(c.get(0)));
+    }
+
+    static Stream<Arguments> commands() {
+        return Stream.of(
+                Arguments.of("/nick alice", List.of("* you are now alice"), List.of("* guest-1 is now alice")),
+                Arguments.of("/nick Al_ice-9", List.of("* you are now Al_ice-9"), List.of("* guest-1 is now Al_ice-9")),
+                Arguments.of("/nick GUEST-1", List.of("* you are now GUEST-1"), List.of("* guest-1 is now GUEST-1")),
+                Arguments.of("/nick GUEST-2", List.of("! nick taken"), List.of()),
+                Arguments.of("/nick bad nick", List.of("! invalid nick"), List.of()),
+                Arguments.of("/nick b\u001bd", List.of("! invalid nick"), List.of()),
+                Arguments.of("/nick " + "n".repeat(33), List.of("! invalid nick"), List.of()),
+                Arguments.of("/nick", List.of("! invalid nick"), List.of()),
+                Arguments.of("/me waves", List.of(), List.of("* guest-1 waves")),
+                Arguments.of("/me \u001b[5mblinks", List.of(), List.of("* guest-1 [5mblinks")),
+                Arguments.of("/me", List.of("! usage: /me <action>"), List.of()),
+                Arguments.of("/who", List.of("* 3 online: guest-1, guest-2, guest-3"), List.of()),
+                Arguments.of("/frob x", List.of("! unknown command /frob (try /help)"), List.of()),
+                Arguments.of("/", List.of("! unknown command / (try /help)"), List.of()),
+                Arguments.of("/help", List.of(ChatServerHandler.HELP.split("\r\n")), List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commands")
+    void commandsAnswerTheSenderAndTellTheOthers(String command, List<String> toSender, List<String> toOthers) {
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8(command + "\n"));
+        assertEquals(toSender, lines(c.get(0)));
+        assertEquals(toOthers, lines(c.get(1)));
+        assertEquals(toOthers, lines(c.get(2)));
+    }
+
+    @Test
+    void renamedClientsSpeakUnderTheirNewNickAndFreeTheOld() {
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8("/nick zed\nhi\n"));
+        assertEquals(List.of("* guest-1 is now zed", "[zed] hi"), lines(c.get(1)));
+        c.get(1).writeInbound(utf8("/nick guest-1\n/who\n"));
+        assertEquals(List.of("* you are now guest-1", "* 3 online: guest-1, guest-3, zed"), lines(c.get(1)));
+    }
+
+    @Test
+    void whoFollowsLeaves() {
+        List<EmbeddedChannel> c = room3();
+        c.get(2).close();
+        c.get(0).writeInbound(utf8("/who\n"));
+        assertEquals(List.of("* guest-3 left (2 online)", "* 2 online: guest-1, guest-2"), lines(c.get(0)));
+    }
+
+    @Test
+    void quitSaysByeThenCloses() {
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8("/quit\n"));
+        assertEquals(List.of("* bye"), lines(c.get(0)));
+        assertFalse(c.get(0).isOpen());
+        assertEquals(List.of("* guest-1 left (2 online)"), lines(c.get(1)));
+    }
+
+    @Test
+    void aFullRoomTurnsTheNextClientAway() {
+        ChatSettings two = new ChatSettings(64, 2, 4096, Duration.ZERO, 0);
+        List<EmbeddedChannel> c = room(two, 2);
+        EmbeddedChannel third = connect(two);
+        assertEquals(List.of("! server full"), lines(third));
+        assertFalse(third.isOpen());
+        assertEquals(List.of(), lines(c.get(0)), "nobody hears of a client turned away");
+        assertEquals(1, room.rejectedClients());
+        assertEquals(2, room.size());
+        c.get(1).close();
+        EmbeddedChannel fourth = connect(two);
+        assertTrue(fourth.isOpen(), "a freed place admits the next client");
+    }
+
+    @Test
+    void overTheRateLinesAreRefusedNotDropped() {
+        ChatSettings limited = new ChatSettings(64, 4, 4096, Duration.ZERO, 2);
+        List<EmbeddedChannel> c = room(limited, 2);
+        c.get(0).writeInbound(utf8("one\ntwo\nthree\n"));
+        assertEquals(List.of("! slow down"), lines(c.get(0)));
+        assertEquals(List.of("[guest-1] one", "[guest-1] two"), lines(c.get(1)));
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCut() {
+        List<EmbeddedChannel> c = room3();
+        // What a full outbound buffer does: the channel turns unwritable.
+        c.get(2).unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        c.get(2).runPendingTasks();
+        assertFalse(c.get(2).isOpen());
+        assertEquals(1, room.slowConsumerCuts());
+        assertEquals(List.of("* guest-3 left (2 online)"), lines(c.get(0)));
+    }
+
+    @Test
+    void idleClientsAreClosedWithANotice() throws InterruptedException {
+        ChatSettings idle = new ChatSettings(64, 4, 4096, Duration.ofMillis(50), 0);
+        List<EmbeddedChannel> c = room(idle, 2);
+        Thread.sleep(80);
+        c.forEach(client -> client.advanceTimeBy(80, TimeUnit.MILLISECONDS));
+        c.forEach(EmbeddedChannel::runPendingTasks);
+        assertEquals(List.of("* idle for 0 s, bye"), lines(c.get(0)));
+        assertFalse(c.get(0).isOpen());
     }
 
     @Test
     void invalidUtf8BecomesReplacementCharacters() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        a.writeInbound(Unpooled.wrappedBuffer(new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '\n'}));
-        assertEquals(List.of("[guest-1] ok\uFFFD(\uFFFD"), lines(b));
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(Unpooled.wrappedBuffer(new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '\n'}));
+        assertEquals(List.of("[guest-1] ok\uFFFD(\uFFFD"), lines(c.get(1)));
     }
 
     @Test
-    void emptyLinesAreIgnored() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        a.writeInbound(utf8("\n\r\n\n"));
-        assertEquals(List.of(), lines(b));
+    void aCharacterSplitAcrossReadsArrivesWhole() {
+        List<EmbeddedChannel> c = room3();
+        byte[] check = "✓".getBytes(CharsetUtil.UTF_8);
+        c.get(0).writeInbound(Unpooled.wrappedBuffer(new byte[] {'a', check[0]}));
+        c.get(0).writeInbound(Unpooled.wrappedBuffer(new byte[] {check[1]}));
+        c.get(0).writeInbound(Unpooled.wrappedBuffer(new byte[] {check[2], 'b', '\n'}));
+        assertEquals(List.of("[guest-1] a✓b"), lines(c.get(1)));
     }
 
     @Test
-    void aLineSplitAcrossWritesArrivesWhole() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        a.writeInbound(utf8("hel"));
-        a.writeInbound(utf8("lo wo"));
-        assertEquals(List.of(), lines(b));
-        a.writeInbound(utf8("rld\r"));
-        a.writeInbound(utf8("\nsecond\n"));
-        assertEquals(List.of("[guest-1] hello world", "[guest-1] second"), lines(b));
+    void aLineSplitAcrossReadsArrivesWhole() {
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8("hel"));
+        c.get(0).writeInbound(utf8("lo wo"));
+        assertEquals(List.of(), lines(c.get(1)));
+        c.get(0).writeInbound(utf8("rld\r"));
+        c.get(0).writeInbound(utf8("\nsecond\n"));
+        assertEquals(List.of("[guest-1] hello world", "[guest-1] second"), lines(c.get(1)));
     }
 
     @Test
     void anOverLongLineIsRefusedAndTheConnectionGoesOn() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        a.writeInbound(utf8("y".repeat(MAX_LINE + 1)));
-        a.writeInbound(utf8("y".repeat(200) + "\nafter\n"));
-        assertEquals(List.of("! line too long (max 64 bytes)"), lines(a));
-        assertEquals(List.of("[guest-1] after"), lines(b));
-        assertEquals(2, room.size());
-    }
-
-    @Test
-    void everyClientGetsItsOwnGuestNick() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        EmbeddedChannel c = connect();
-        c.writeInbound(utf8("from c\n"));
-        b.writeInbound(utf8("from b\n"));
-        assertEquals(List.of("[guest-3] from c", "[guest-2] from b"), lines(a));
-    }
-
-    @Test
-    void closedClientsLeaveTheRoom() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
-        assertEquals(2, room.size());
-        b.close();
-        assertEquals(1, room.size());
-        a.writeInbound(utf8("anyone?\n"));
-        assertEquals(List.of(), lines(b));
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8("y".repeat(65)));
+        c.get(0).writeInbound(utf8("y".repeat(200) + "\nafter\n"));
+        assertEquals(List.of("! line too long (max 64 bytes)"), lines(c.get(0)));
+        assertEquals(List.of("[guest-1] after"), lines(c.get(1)));
+        assertEquals(3, room.size());
     }
 
     @Test
     void closeAllSendsTheNoticeThenCloses() {
-        EmbeddedChannel a = connect();
-        EmbeddedChannel b = connect();
+        List<EmbeddedChannel> c = room3();
         room.closeAll("* server shutting down").syncUninterruptibly();
-        assertEquals(List.of("* server shutting down"), lines(a));
-        assertEquals(List.of("* server shutting down"), lines(b));
-        assertFalse(a.isOpen());
-        assertFalse(b.isOpen());
+        for (EmbeddedChannel client : c) {
+            assertEquals(List.of("* server shutting down"), lines(client), "no one hears of others leaving at shutdown");
+            assertFalse(client.isOpen());
+        }
         assertEquals(0, room.size());
     }
 
-    @Test
-    void maxLineMustBePositive() {
-        assertThrows(IllegalArgumentException.class, () -> new ChatServerInitializer(room, 0));
-    }
-
     /** Every line written to the client so far; each must end in CRLF. */
-    private static List<String> lines(EmbeddedChannel client) {
+    static List<String> lines(EmbeddedChannel client) {
+        client.runPendingTasks(); // flushes that FlushConsolidationHandler deferred
         StringBuilder out = new StringBuilder();
         for (ByteBuf buf; (buf = client.readOutbound()) != null; ) {
             out.append(buf.toString(CharsetUtil.UTF_8));

@@ -72,6 +72,22 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "Longest chat line; longer ones are refused and discarded.")
     private int chatMaxLine;
 
+    @Option(names = "--chat-max-clients", paramLabel = "N", defaultValue = "10000",
+            description = "Chat clients at once; the next is told '! server full'.")
+    private int chatMaxClients;
+
+    @Option(names = "--chat-max-pending", paramLabel = "SIZE", defaultValue = "1MiB", converter = ByteSizeConverter.class,
+            description = "Unread output a chat client may queue before it is cut as a slow consumer (e.g. 512KiB, 1MiB).")
+    private long chatMaxPending;
+
+    @Option(names = "--chat-idle-timeout", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Close chat clients silent this long (0: never).")
+    private Duration chatIdleTimeout;
+
+    @Option(names = "--chat-rate", paramLabel = "PER_SECOND", defaultValue = "0",
+            description = "Lines per second a chat client may send, burst of one second's worth (0: unlimited).")
+    private double chatRate;
+
     /** Parses {@code args}, runs the server until it is told to stop, and returns the exit status. */
     public static int run(String... args) {
         return run(new PrintWriter(System.err, true), args);
@@ -102,7 +118,7 @@ public final class EpollhubCommand implements Callable<Integer> {
     ServerConfig config() {
         Logging.checkLevel(logLevel);
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, chatMaxLine);
+                shutdownTimeout, ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate));
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class EpollhubServer {
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final ChatRoom chatRoom = new ChatRoom(GlobalEventExecutor.INSTANCE);
+    private final ChatRoom chatRoom;
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -49,6 +49,7 @@ public final class EpollhubServer {
     private EpollhubServer(ServerConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
+        this.chatRoom = new ChatRoom(GlobalEventExecutor.INSTANCE, config.chat().maxClients());
         this.bossGroup = transport.newGroup(config.bossThreads(), "epollhub-boss");
         this.workerGroup = transport.newGroup(config.effectiveWorkerThreads(), "epollhub-worker");
     }
@@ -62,7 +63,7 @@ public final class EpollhubServer {
         EpollhubServer server = new EpollhubServer(config, Transport.select(config.transport()));
         try {
             server.httpChannel = server.bind("http", config.httpPort(), new HttpServerInitializer(server.httpConnections));
-            server.chatChannel = server.bind("chat", config.chatPort(), new ChatServerInitializer(server.chatRoom, config.chatMaxLine()));
+            server.chatChannel = server.bind("chat", config.chatPort(), new ChatServerInitializer(server.chatRoom, config.chat()));
         } catch (RuntimeException e) {
             server.releaseResources();
             throw e;

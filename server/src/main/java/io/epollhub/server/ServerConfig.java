@@ -1,5 +1,7 @@
 package io.epollhub.server;
 
+import io.epollhub.chat.ChatSettings;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,7 +21,7 @@ public record ServerConfig(
         TransportChoice transport,
         TriggerMode epollMode,
         Duration shutdownTimeout,
-        int chatMaxLine) {
+        ChatSettings chat) {
 
     public static final int MAX_CHAT_LINE = 1 << 20;
 
@@ -28,6 +30,7 @@ public record ServerConfig(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(epollMode, "epollMode");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(chat, "chat");
         checkPort("http", httpPort);
         checkPort("chat", chatPort);
         if (httpPort != 0 && httpPort == chatPort) {
@@ -45,25 +48,51 @@ public record ServerConfig(
         if (shutdownTimeout.isNegative()) {
             throw new ConfigException("invalid shutdown timeout " + shutdownTimeout + " (must not be negative)");
         }
-        if (chatMaxLine < 1 || chatMaxLine > MAX_CHAT_LINE) {
-            throw new ConfigException("invalid chat max line " + chatMaxLine + " (must be 1-" + MAX_CHAT_LINE + " bytes)");
+    }
+
+    /**
+     * The chat limits from their flags, each checked with a message naming it.
+     *
+     * @throws ConfigException for a value out of range
+     */
+    public static ChatSettings chatSettings(int maxLine, int maxClients, long maxPending, Duration idleTimeout, double rate) {
+        if (maxLine < 1 || maxLine > MAX_CHAT_LINE) {
+            throw new ConfigException("invalid chat max line " + maxLine + " (must be 1-" + MAX_CHAT_LINE + " bytes)");
         }
+        if (maxClients < 1) {
+            throw new ConfigException("invalid chat max clients " + maxClients + " (must be at least 1)");
+        }
+        if (maxPending < 1024 || maxPending > Integer.MAX_VALUE) {
+            throw new ConfigException("invalid chat max pending " + maxPending + " (must be 1KiB-2GiB)");
+        }
+        if (idleTimeout.isNegative()) {
+            throw new ConfigException("invalid chat idle timeout " + idleTimeout + " (must not be negative)");
+        }
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new ConfigException("invalid chat rate " + rate + " (must be 0 for unlimited, or more)");
+        }
+        return new ChatSettings(maxLine, maxClients, (int) maxPending, idleTimeout, rate);
     }
 
     /** The documented defaults: every interface, ports 8080 and 9000, the best transport, edge-triggered. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, 9000, 1, 0, TransportChoice.AUTO, TriggerMode.EDGE,
-                Duration.ofSeconds(5), 4096);
+                Duration.ofSeconds(5), ChatSettings.DEFAULTS);
     }
 
     public ServerConfig withAddress(String host, int httpPort, int chatPort) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, chatMaxLine);
+                shutdownTimeout, chat);
     }
 
     public ServerConfig withTransport(TransportChoice transport, TriggerMode epollMode) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, chatMaxLine);
+                shutdownTimeout, chat);
+    }
+
+    public ServerConfig withChat(ChatSettings chat) {
+        return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
+                shutdownTimeout, chat);
     }
 
     /** The worker count with 0 resolved to the number of cores. */

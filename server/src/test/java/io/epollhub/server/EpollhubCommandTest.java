@@ -1,5 +1,6 @@
 package io.epollhub.server;
 
+import io.epollhub.chat.ChatSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,9 +35,10 @@ class EpollhubCommandTest {
     void flagsSetEverySetting() {
         ServerConfig config = parse(Map.of(), "--host", "127.0.0.1", "--http-port", "1", "--chat-port", "2",
                 "--boss-threads", "2", "--worker-threads", "3", "--transport", "NIO", "--epoll-mode", "level",
-                "--shutdown-timeout", "250ms", "--chat-max-line", "100");
+                "--shutdown-timeout", "250ms", "--chat-max-line", "100", "--chat-max-clients", "7",
+                "--chat-max-pending", "64KiB", "--chat-idle-timeout", "1m", "--chat-rate", "2.5");
         assertEquals(new ServerConfig("127.0.0.1", 1, 2, 2, 3, TransportChoice.NIO, TriggerMode.LEVEL,
-                Duration.ofMillis(250), 100), config);
+                Duration.ofMillis(250), new ChatSettings(100, 7, 65536, Duration.ofMinutes(1), 2.5)), config);
     }
 
     @Test
@@ -66,7 +68,11 @@ class EpollhubCommandTest {
                 Arguments.of(new String[] {"--worker-threads", "-2"},
                         "invalid worker threads -2 (must be at least 1, or 0 for one per core)"),
                 Arguments.of(new String[] {"--chat-max-line", "0"}, "invalid chat max line 0 (must be 1-1048576 bytes)"),
-                Arguments.of(new String[] {"--host", "no-such-host.invalid"}, "unknown host 'no-such-host.invalid'"));
+                Arguments.of(new String[] {"--host", "no-such-host.invalid"}, "unknown host 'no-such-host.invalid'"),
+                Arguments.of(new String[] {"--chat-max-clients", "0"}, "invalid chat max clients 0 (must be at least 1)"),
+                Arguments.of(new String[] {"--chat-max-pending", "10"}, "invalid chat max pending 10 (must be 1KiB-2GiB)"),
+                Arguments.of(new String[] {"--chat-max-pending", "4GiB"}, "invalid chat max pending 4294967296 (must be 1KiB-2GiB)"),
+                Arguments.of(new String[] {"--chat-rate", "-1"}, "invalid chat rate -1.0 (must be 0 for unlimited, or more)"));
     }
 
     @ParameterizedTest
@@ -95,6 +101,12 @@ class EpollhubCommandTest {
     @CsvSource({"500ms, PT0.5S", "5s, PT5S", "5, PT5S", "2m, PT2M", "0, PT0S"})
     void durations(String text, Duration expected) {
         assertEquals(expected, new DurationConverter().convert(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4096, 4096", "512KiB, 524288", "1MiB, 1048576", "1m, 1048576", "2G, 2147483648", "64 kb, 65536"})
+    void sizes(String text, long expected) {
+        assertEquals(expected, new ByteSizeConverter().convert(text));
     }
 
     @Test
