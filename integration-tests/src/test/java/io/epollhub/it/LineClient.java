@@ -55,6 +55,15 @@ final class LineClient implements AutoCloseable {
         return welcome.substring("* welcome ".length(), welcome.indexOf(','));
     }
 
+    /** The raw streams, for tests that move much more than a few lines. */
+    OutputStream output() {
+        return out;
+    }
+
+    java.io.InputStream input() throws IOException {
+        return socket.getInputStream();
+    }
+
     void send(String text) throws IOException {
         sendBytes(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -80,6 +89,32 @@ final class LineClient implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return false;
         }
+    }
+
+    /** The first line that {@code wanted} accepts, skipping the ones before it. */
+    String readUntil(java.util.function.Predicate<String> wanted) throws IOException {
+        for (String line; ; ) {
+            line = readLine();
+            if (wanted.test(line)) {
+                return line;
+            }
+        }
+    }
+
+    /** Every line that arrives until none has for {@code millis}. */
+    java.util.List<String> linesUntilSilent(int millis) throws IOException {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        socket.setSoTimeout(millis);
+        try {
+            for (String line; (line = in.readLine()) != null; ) {
+                lines.add(line);
+            }
+        } catch (SocketTimeoutException e) {
+            // silent now
+        } finally {
+            socket.setSoTimeout(TIMEOUT_MS);
+        }
+        return lines;
     }
 
     /** Whether nothing arrives within {@code millis}. */

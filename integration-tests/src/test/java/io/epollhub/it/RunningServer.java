@@ -46,11 +46,11 @@ final class RunningServer implements AutoCloseable {
 
     /** Waits (bounded) until the chat room holds {@code n} clients. */
     void awaitChatClients(int n) throws InterruptedException {
-        await(() -> server.chatRoom().size() == n, "chat room never held " + n + " clients");
+        await(() -> server.chatRoom().size() == n, 5, "chat room never held " + n + " clients");
     }
 
-    static void await(BooleanSupplier condition, String failure) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
+    static void await(BooleanSupplier condition, int seconds, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, failure);
             Thread.sleep(10);

@@ -46,10 +46,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar with {@code args}, buffers leak-checked at PARANOID like every test. */
     static ServerProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dio.netty.leakDetection.level=paranoid",
-                "-jar", jar().toString()));
+        return start(List.of(), args);
+    }
+
+    /** The same, with extra JVM options (heap and direct memory caps, say). */
+    static ServerProcess start(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dio.netty.leakDetection.level=paranoid");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
@@ -109,9 +115,13 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -208,8 +208,16 @@ class ChatServerHandlerTest {
         Thread.sleep(80);
         c.forEach(client -> client.advanceTimeBy(80, TimeUnit.MILLISECONDS));
         c.forEach(EmbeddedChannel::runPendingTasks);
-        assertEquals(List.of("* idle for 0 s, bye"), lines(c.get(0)));
+        assertEquals(List.of("* idle for 50ms, bye"), lines(c.get(0)));
         assertFalse(c.get(0).isOpen());
+    }
+
+    @Test
+    void idleTimeoutsReadLikeTheFlag() {
+        assertEquals("50ms", ChatServerHandler.asFlag(Duration.ofMillis(50)));
+        assertEquals("5s", ChatServerHandler.asFlag(Duration.ofSeconds(5)));
+        assertEquals("90s", ChatServerHandler.asFlag(Duration.ofSeconds(90)));
+        assertEquals("2m", ChatServerHandler.asFlag(Duration.ofMinutes(2)));
     }
 
     @Test
