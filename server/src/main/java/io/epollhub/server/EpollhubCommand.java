@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = EpollhubCommand.Version.class,
         defaultValueProvider = EnvironmentDefaults.class,
+        subcommands = ChatClientCommand.class,
         sortOptions = false,
         showDefaultValues = true,
         description = "An HTTP service and a line-based broadcast chat on Netty's edge-triggered epoll transport.",

@@ -1,0 +1,64 @@
+package io.epollhub.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code epollhub chat}, the bundled line client, as a process against the real server. */
+class ChatClientIT {
+
+    @Test
+    void typesToTheRoomPrintsTheRoomAndLeavesAtEndOfInput() throws Exception {
+        try (RunningServer server = RunningServer.start();
+             LineClient other = new LineClient(server.chat())) {
+            assertTrue(other.readLine().startsWith("* welcome "));
+            Process client = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", ServerProcess.jar().toString(),
+                    "chat", "--host", "127.0.0.1", "--port", String.valueOf(server.chat().getPort()), "--nick", "alice")
+                    .redirectErrorStream(true).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+                assertEquals("* welcome guest-2, 2 online. /help lists commands", out.readLine());
+                assertEquals("* you are now alice", out.readLine());
+                assertEquals("* guest-2 joined (2 online)", other.readLine());
+                assertEquals("* guest-2 is now alice", other.readLine());
+
+                OutputStream in = client.getOutputStream();
+                in.write("hello from the client ✓\n".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                assertEquals("[alice] hello from the client ✓", other.readLine());
+                other.send("hi alice\n");
+                assertEquals("[guest-1] hi alice", out.readLine());
+
+                in.close(); // end of input
+                assertEquals("* bye", out.readLine());
+                assertTrue(client.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(0, client.exitValue());
+                assertEquals("* alice left (1 online)", other.readLine());
+            } finally {
+                client.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void noServerIsOneLineAndExitOne() throws Exception {
+        Process client = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ServerProcess.jar().toString(), "chat", "--host", "127.0.0.1", "--port", "1")
+                .redirectErrorStream(true).start();
+        String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(client.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(1, client.exitValue());
+        assertEquals(List.of("epollhub chat: cannot connect to 127.0.0.1:1: Connection refused"), output.lines().toList());
+    }
+}

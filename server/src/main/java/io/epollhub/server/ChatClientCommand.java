@@ -1,0 +1,92 @@
+package io.epollhub.server;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code epollhub chat}: a line client for machines without nc or telnet. Standard input goes to the server,
+ * the server's lines go to standard output. Plain blocking sockets and two threads: a person types slower
+ * than any event loop could need.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Join an epollhub chat room from this terminal: stdin to the room, the room to stdout.")
+final class ChatClientCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost", description = "Server to connect to.")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9000", description = "Its chat port.")
+    private int port;
+
+    @Option(names = "--nick", paramLabel = "NAME", description = "Take this nick on arrival (/nick NAME).")
+    private String nick;
+
+    @Override
+    public Integer call() {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setTcpNoDelay(true);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("epollhub chat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+        // Standard input is pumped by a daemon thread: a blocked read of the terminal must not keep the
+        // client alive once the server has closed the connection.
+        Thread input = new Thread(() -> pump(socket), "chat-input");
+        input.setDaemon(true);
+        input.start();
+        print(socket);
+        return 0;
+    }
+
+    private void pump(Socket socket) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            if (nick != null) {
+                out.write(("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            for (String line; (line = stdin.readLine()) != null; ) {
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            out.write("/quit\n".getBytes(StandardCharsets.UTF_8)); // end of input: leave politely
+            out.flush();
+        } catch (IOException e) {
+            // the connection is gone; print() reports the end
+        }
+    }
+
+    private static void print(Socket socket) {
+        PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                stdout.println(line);
+            }
+        } catch (IOException e) {
+            stdout.println("* connection lost: " + e.getMessage());
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
