@@ -4,22 +4,24 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
-import io.netty.channel.group.ChannelMatchers;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,9 @@ import java.util.regex.Pattern;
  *
  * <p>Every broadcast is encoded once; {@link ChannelGroup} hands each recipient a retained duplicate of
  * that one buffer.
+ *
+ * <p>Joins and leaves run one at a time on the room's own executor, so that each member sees the others
+ * arrive and go in one order with counts that add up, and no event loop ever waits for another.
  */
 public final class ChatRoom {
 
@@ -42,27 +47,40 @@ public final class ChatRoom {
     private final ChannelGroup members;
     private final int maxClients;
     private final ConcurrentMap<String, Channel> nicks = new ConcurrentHashMap<>();
-    private final AtomicInteger admitted = new AtomicInteger();
+    private final EventExecutor executor;
     private final AtomicLong guests = new AtomicLong();
     private final AtomicLong slowConsumerCuts = new AtomicLong();
     private final AtomicLong rejectedClients = new AtomicLong();
     private volatile boolean closing;
 
-    /** @param executor notifies the room's group futures; Netty's {@code GlobalEventExecutor} will do */
+    /**
+     * @param executor runs joins and leaves one at a time and notifies the group's futures: a single thread
+     *                 of the room's own (tests may pass {@code ImmediateEventExecutor})
+     */
     public ChatRoom(EventExecutor executor, int maxClients) {
+        this.executor = executor;
         this.members = new DefaultChannelGroup("chat", executor);
         this.maxClients = maxClients;
     }
 
     /**
-     * Admits a connected channel under a fresh {@code guest-<n>} nick, greets it and tells the others.
-     * Returns {@code false}, admitting nothing, when the room is full.
+     * Admits a newly connected channel, whose auto-read is off until then: under a fresh {@code guest-<n>} nick,
+     * with a welcome to it and a notice to the others; or, when the room is full, with {@code ! server full}
+     * and a close.
      */
-    boolean join(Channel channel) {
-        if (admitted.incrementAndGet() > maxClients) {
-            admitted.decrementAndGet();
+    void join(Channel channel) {
+        executor.execute(() -> admit(channel));
+    }
+
+    private void admit(Channel channel) {
+        if (!channel.isActive()) {
+            return; // gone before its turn
+        }
+        if (members.size() >= maxClients) {
             rejectedClients.incrementAndGet();
-            return false;
+            log.info("chat client {} turned away: server full", channel.remoteAddress());
+            channel.writeAndFlush(ChatLines.encode(channel.alloc(), "! server full")).addListener(ChannelFutureListener.CLOSE);
+            return;
         }
         String nick;
         do {
@@ -73,18 +91,23 @@ public final class ChatRoom {
         int online = members.size();
         send(channel, "* welcome " + nick + ", " + online + " online. /help lists commands");
         broadcast(channel, "* " + nick + " joined (" + online + " online)");
-        return true;
+        log.debug("chat client {} joined from {}", nick, channel.remoteAddress());
+        channel.config().setAutoRead(true);
     }
 
     /** Removes a member that has closed and tells the others. Does nothing for a channel never admitted. */
     void leave(Channel channel) {
+        executor.execute(() -> remove(channel));
+    }
+
+    private void remove(Channel channel) {
         String nick = channel.attr(NICK).getAndSet(null);
         if (nick == null) {
             return;
         }
+        log.debug("chat client {} left", nick);
         nicks.remove(key(nick), channel);
         members.remove(channel);
-        admitted.decrementAndGet();
         if (!closing) {
             broadcast(channel, "* " + nick + " left (" + members.size() + " online)");
         }
@@ -157,8 +180,46 @@ public final class ChatRoom {
         channel.writeAndFlush(ChatLines.encode(channel.alloc(), line), channel.voidPromise());
     }
 
+    /**
+     * Writes {@code line} to every member but {@code sender}: encoded once, one task per event loop (not per
+     * member) carrying the shared buffer, each member getting a retained duplicate. Fewer cross-thread wake-ups
+     * is what keeps a fan-out to thousands cheap.
+     */
     private void broadcast(Channel sender, String line) {
-        members.writeAndFlush(ChatLines.encode(sender.alloc(), line), ChannelMatchers.isNot(sender), true);
+        Map<EventLoop, List<Channel>> byLoop = new IdentityHashMap<>();
+        for (Channel member : members) {
+            if (member != sender) {
+                byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(member);
+            }
+        }
+        if (byLoop.isEmpty()) {
+            return;
+        }
+        ByteBuf encoded = ChatLines.encode(sender.alloc(), line);
+        try {
+            for (Map.Entry<EventLoop, List<Channel>> entry : byLoop.entrySet()) {
+                ByteBuf shared = encoded.retainedDuplicate();
+                List<Channel> recipients = entry.getValue();
+                EventLoop loop = entry.getKey();
+                if (loop.inEventLoop()) {
+                    deliver(shared, recipients);
+                } else {
+                    loop.execute(() -> deliver(shared, recipients));
+                }
+            }
+        } finally {
+            encoded.release();
+        }
+    }
+
+    private static void deliver(ByteBuf shared, List<Channel> recipients) {
+        try {
+            for (Channel recipient : recipients) {
+                recipient.writeAndFlush(shared.retainedDuplicate(), recipient.voidPromise());
+            }
+        } finally {
+            shared.release();
+        }
     }
 
     private static String key(String nick) {

@@ -39,12 +39,9 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (!room.join(ctx.channel())) {
-            log.info("chat client {} turned away: server full", ctx.channel().remoteAddress());
-            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "! server full")).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        log.debug("chat client {} joined from {}", ChatRoom.nickOf(ctx.channel()), ctx.channel().remoteAddress());
+        // Read nothing until the room has admitted this client: its first line needs its nick.
+        ctx.channel().config().setAutoRead(false);
+        room.join(ctx.channel());
         super.channelActive(ctx);
     }
 
@@ -124,7 +121,6 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        log.debug("chat client {} left", ChatRoom.nickOf(ctx.channel()));
         room.leave(ctx.channel());
         super.channelInactive(ctx);
     }

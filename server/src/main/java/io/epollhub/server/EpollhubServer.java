@@ -12,6 +12,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -39,6 +42,7 @@ public final class EpollhubServer {
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final EventExecutor roomExecutor;
     private final ChatRoom chatRoom;
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -49,7 +53,8 @@ public final class EpollhubServer {
     private EpollhubServer(ServerConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
-        this.chatRoom = new ChatRoom(GlobalEventExecutor.INSTANCE, config.chat().maxClients());
+        this.roomExecutor = new DefaultEventExecutor(new DefaultThreadFactory("epollhub-chat-room"));
+        this.chatRoom = new ChatRoom(roomExecutor, config.chat().maxClients());
         this.bossGroup = transport.newGroup(config.bossThreads(), "epollhub-boss");
         this.workerGroup = transport.newGroup(config.effectiveWorkerThreads(), "epollhub-worker");
     }
@@ -165,6 +170,7 @@ public final class EpollhubServer {
         Future<?> workers = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
         boss.awaitUninterruptibly(timeout);
         workers.awaitUninterruptibly(timeout);
+        roomExecutor.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
     }
 
     private static long remainingMillis(long deadline) {
