@@ -1,0 +1,167 @@
+package io.epollhub.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broadcast load generator: {@code --clients} connections, {@code --senders} of them publishing stamped
+ * messages, the rest receiving; reports delivered messages per second and delivery latency percentiles.
+ * The same run against {@code --target redis} measures Redis pub/sub on one channel.
+ */
+@Command(name = "epollhub-chat-load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Broadcast load against epollhub's chat (or Redis pub/sub): throughput and delivery latency.")
+public final class ChatLoad implements Callable<Integer> {
+
+    @Option(names = "--target", defaultValue = "epollhub", description = "epollhub or redis.")
+    Target target;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (loopback by default).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "0", description = "Server port (0: 9000 for epollhub, 6379 for redis).")
+    int port;
+
+    @Option(names = "--clients", defaultValue = "100", description = "Connections in all.")
+    int clients;
+
+    @Option(names = "--senders", defaultValue = "1", description = "Connections that publish; the rest receive.")
+    int senders;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Messages per second per sender (0: as fast as possible).")
+    double rate;
+
+    @Option(names = "--size", defaultValue = "64", description = "Message payload bytes (at least the 40-byte stamp).")
+    int size;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Seconds of load before measuring.")
+    int warmupSeconds;
+
+    @Option(names = "--duration", defaultValue = "10", description = "Seconds measured (at most 600).")
+    int durationSeconds;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Client event loops (0: one per core).")
+    int threads;
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, args));
+    }
+
+    static int run(PrintStream out, String... args) {
+        ChatLoad load = new ChatLoad();
+        load.out = out;
+        return new CommandLine(load).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    private PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (clients < 2 || senders < 1 || senders >= clients || durationSeconds < 1 || durationSeconds > 600
+                || warmupSeconds < 0 || rate < 0 || size < 40 || size > 4000) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "need 1 <= senders < clients, 1-600 s duration, size 40-4000, rate >= 0");
+        }
+        int serverPort = port == 0 ? target.defaultPort : port;
+        LoadStats stats = new LoadStats();
+        boolean epoll = Epoll.isAvailable();
+        int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        EventLoopGroup group = epoll ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
+        try {
+            List<LoadClientHandler> publishers = new ArrayList<>();
+            List<Channel> channels = connect(group, epoll, serverPort, stats, publishers);
+            awaitReady(stats, channels.size());
+            publishers.forEach(LoadClientHandler::startSending);
+            TimeUnit.SECONDS.sleep(warmupSeconds);
+            stats.startMeasuring();
+            long start = System.nanoTime();
+            TimeUnit.SECONDS.sleep(durationSeconds);
+            LoadStats.Snapshot snapshot = stats.stop();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            publishers.forEach(LoadClientHandler::stopSending);
+            long connected = channels.stream().filter(Channel::isActive).count();
+            report(snapshot, seconds, connected);
+            return 0;
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<Channel> connect(EventLoopGroup group, boolean epoll, int serverPort, LoadStats stats,
+                                  List<LoadClientHandler> publishers) throws InterruptedException {
+        List<Channel> channels = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(256); // bounded connect burst: the server's backlog is finite
+        for (int i = 0; i < clients; i++) {
+            boolean sender = i < senders;
+            // Redis publishers cannot subscribe; epollhub senders hear each other but are not counted.
+            LoadClientHandler handler = new LoadClientHandler(target, stats, sender, !sender, rate, size);
+            if (sender) {
+                publishers.add(handler);
+            }
+            Bootstrap bootstrap = new Bootstrap().group(group)
+                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(64 * 1024), handler);
+                        }
+                    });
+            inFlight.acquire();
+            ChannelFuture future = bootstrap.connect(host, serverPort);
+            future.addListener(f -> inFlight.release());
+            channels.add(future.channel());
+        }
+        inFlight.acquire(256);
+        return channels;
+    }
+
+    private static void awaitReady(LoadStats stats, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (stats.readyCount() < expected && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private void report(LoadStats.Snapshot s, double seconds, long connected) {
+        Histogram h = s.latencyNanos();
+        out.printf(Locale.ROOT, "target=%s clients=%d connected=%d senders=%d receivers=%d rate=%s size=%d duration=%.1fs%n",
+                target.name().toLowerCase(Locale.ROOT), clients, connected, senders, clients - senders,
+                rate == 0 ? "max" : String.valueOf(rate), size, seconds);
+        out.printf(Locale.ROOT, "sent %.0f msg/s, delivered %.0f msg/s%n", s.sent() / seconds, s.delivered() / seconds);
+        out.printf(Locale.ROOT, "delivery latency (ms): p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f%n",
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        out.printf(Locale.ROOT, "RESULT target=%s connected=%d sent_per_s=%.0f delivered_per_s=%.0f p50_ms=%.3f p90_ms=%.3f "
+                        + "p95_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f%n",
+                target.name().toLowerCase(Locale.ROOT), connected, s.sent() / seconds, s.delivered() / seconds,
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(95)),
+                ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

@@ -1,0 +1,154 @@
+package io.epollhub.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One load-generator connection. A receiver subscribes (Redis) or simply joins (epollhub) and times every
+ * stamped message it reads; a sender also publishes stamped messages, at a fixed rate or as fast as the
+ * connection stays writable.
+ */
+final class LoadClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
+
+    /** Marks a stamped message inside any line: {@code ~m <nanoTime> <seq> <padding>}. */
+    static final String MARKER = "~m ";
+    private static final ByteProcessor FIND_TILDE = new ByteProcessor.IndexOfProcessor((byte) '~');
+
+    private final Target target;
+    private final LoadStats stats;
+    private final boolean sender;
+    private final boolean receiver;
+    private final double ratePerSecond;
+    private final String padding;
+    private volatile boolean running;
+    private ChannelHandlerContext ctx;
+    private boolean readied;
+    private long seq;
+    private double credit;
+    private ScheduledFuture<?> ticker;
+
+    LoadClientHandler(Target target, LoadStats stats, boolean sender, boolean receiver, double ratePerSecond, int size) {
+        this.target = target;
+        this.stats = stats;
+        this.sender = sender;
+        this.receiver = receiver;
+        this.ratePerSecond = ratePerSecond;
+        this.padding = "x".repeat(Math.max(1, size - 40));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (receiver) {
+            ByteBuf subscribe = target.subscribe(ctx.alloc());
+            if (subscribe != null) {
+                ctx.writeAndFlush(subscribe);
+            }
+        } else {
+            ready();
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** Starts publishing, from any thread (senders only). */
+    void startSending() {
+        ctx.executor().execute(() -> {
+            running = true;
+            if (ratePerSecond > 0) {
+                ticker = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), 1, 1, TimeUnit.MILLISECONDS);
+            } else {
+                pump(ctx);
+            }
+        });
+    }
+
+    void stopSending() {
+        running = false;
+        ctx.executor().execute(() -> {
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+        });
+    }
+
+    private void tick(ChannelHandlerContext ctx) {
+        credit = Math.min(credit + ratePerSecond / 1000, Math.max(1, ratePerSecond / 100));
+        boolean wrote = false;
+        while (running && credit >= 1 && ctx.channel().isWritable()) {
+            publish(ctx);
+            credit -= 1;
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    /** As fast as possible: write while writable, a bounded batch per task so the loop stays fair. */
+    private void pump(ChannelHandlerContext ctx) {
+        int batch = 0;
+        while (running && ctx.channel().isWritable() && batch++ < 128) {
+            publish(ctx);
+        }
+        ctx.flush();
+        if (running && ctx.channel().isWritable()) {
+            ctx.executor().execute(() -> pump(ctx));
+        }
+    }
+
+    private void publish(ChannelHandlerContext ctx) {
+        String payload = MARKER + System.nanoTime() + " " + seq++ + " " + padding;
+        ctx.write(target.publish(ctx.alloc(), payload), ctx.voidPromise());
+        stats.sent();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (sender && running && ticker == null && ctx.channel().isWritable()) {
+            pump(ctx); // as fast as possible resumes once the socket drains
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
+        if (!readied) {
+            ready();
+        }
+        if (!receiver) {
+            return;
+        }
+        int at = line.forEachByte(FIND_TILDE);
+        if (at < 0 || line.writerIndex() - at < MARKER.length() + 1 || line.getByte(at + 1) != 'm') {
+            return;
+        }
+        long stamp = 0;
+        for (int i = at + MARKER.length(); i < line.writerIndex(); i++) {
+            byte b = line.getByte(i);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            stamp = stamp * 10 + (b - '0');
+        }
+        stats.delivered(stamp);
+    }
+
+    private void ready() {
+        readied = true;
+        stats.ready();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.epollhub.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters and the delivery-latency histogram, shared by every connection's event loop. */
+final class LoadStats {
+
+    private final Recorder latencies = new Recorder(3);
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder ready = new LongAdder();
+    private volatile boolean measuring;
+
+    void sent() {
+        sent.increment();
+    }
+
+    /** A receiver got a message stamped {@code sentNanos} (this JVM's {@link System#nanoTime}). */
+    void delivered(long sentNanos) {
+        if (measuring) {
+            delivered.increment();
+            latencies.recordValue(Math.max(0, System.nanoTime() - sentNanos));
+        }
+    }
+
+    void ready() {
+        ready.increment();
+    }
+
+    long readyCount() {
+        return ready.sum();
+    }
+
+    /** Starts the measured window: what came before (connecting, warm-up) is dropped. */
+    void startMeasuring() {
+        sent.reset();
+        delivered.reset();
+        latencies.reset();
+        measuring = true;
+    }
+
+    /** Ends the window and returns what it saw. */
+    Snapshot stop() {
+        measuring = false;
+        return new Snapshot(sent.sum(), delivered.sum(), latencies.getIntervalHistogram());
+    }
+
+    record Snapshot(long sent, long delivered, Histogram latencyNanos) {
+    }
+}
