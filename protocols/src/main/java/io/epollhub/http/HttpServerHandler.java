@@ -1,148 +1,373 @@
 package io.epollhub.http;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
-import io.netty.util.CharsetUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.util.ArrayDeque;
+import java.util.regex.Pattern;
 
 /**
- * Answers HTTP requests. Responses are written as each request is read and flushed once per read batch
- * ({@link #channelReadComplete}), so sixteen pipelined requests cost one {@code writev}, not sixteen.
- * Request bodies are not used by any route and are dropped as they arrive.
+ * One HTTP/1.1 connection: hands each request to its route and writes the answers in request order.
+ *
+ * <p>Requests are answered one at a time. While a route answers later (a file read on the blocking executor,
+ * {@code /sleep}), requests pipelined behind it wait in a queue and the connection stops reading, so a client
+ * cannot make the server buffer without bound. Answers written while a read batch is being handled are
+ * flushed once at its end ({@link #channelReadComplete}); answers that come later are flushed at once.
  */
-public final class HttpServerHandler extends SimpleChannelInboundHandler<HttpObject> {
+final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
+    /** RFC 9110 section 5.6.2: a method is a token. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
-    static final AsciiString TEXT_PLAIN_UTF8 = AsciiString.cached("text/plain; charset=utf-8");
-    static final AsciiString ALLOW_ROOT = AsciiString.cached("GET, HEAD");
+    private final Router router;
+    private final long maxBody;
+    private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Reply reply;
+    private Exchange exchange;
+    private boolean responded;
+    private boolean requestComplete = true;
+    private long bodyBytes;
+    private boolean inReadBatch;
+    private boolean draining;
+    private boolean closing;
+    private boolean pausedForQueue;
+    private boolean pausedByExchange;
 
-    /** Shared by every response; never released, so each response sends a duplicate. */
-    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII)).asReadOnly());
+    HttpServerHandler(Router router, long maxBody) {
+        this.router = router;
+        this.maxBody = maxBody;
+    }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpObject object)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        inReadBatch = true;
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (waitingForAnswer() || !queued.isEmpty()) {
+            queued.add(object);
+            setPausedForQueue(true);
+        } else {
+            handle(object);
+        }
+    }
+
+    /** The current request is read whole but not yet answered: whatever comes next belongs to a later request. */
+    private boolean waitingForAnswer() {
+        return reply != null && requestComplete && !responded;
+    }
+
+    private void handle(HttpObject msg) {
         if (msg.decoderResult().isFailure()) {
-            badRequest(ctx, msg);
+            ReferenceCountUtil.release(msg);
+            rejectMalformed(msg.decoderResult().cause());
             return;
         }
         if (msg instanceof HttpRequest request) {
-            respond(ctx, request, route(request));
+            start(request);
+        }
+        if (msg instanceof HttpContent content) {
+            body(content);
         }
     }
 
-    private static FullHttpResponse route(HttpRequest request) {
-        String path = pathOf(request.uri());
-        if (!"/".equals(path)) {
-            return text(request.protocolVersion(), HttpResponseStatus.NOT_FOUND, "Not Found\n");
+    private void start(HttpRequest request) {
+        reply = new Reply(this, ctx, request, Router.routeName(request.uri()));
+        exchange = null;
+        responded = false;
+        requestComplete = false;
+        bodyBytes = 0;
+        HttpResponseStatus refusal = refusal(request);
+        if (refusal != null) {
+            closing = true;
+            write(reply, Responses.status(HttpVersion.HTTP_1_1, refusal), true);
+            return;
         }
-        HttpMethod method = request.method();
-        if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
-            return response(request.protocolVersion(), HttpResponseStatus.OK, HELLO.duplicate());
+        try {
+            exchange = router.route(request, reply);
+        } catch (RuntimeException e) {
+            fail(reply, e);
         }
-        FullHttpResponse notAllowed = text(request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
-                "Method Not Allowed\n");
-        notAllowed.headers().set(HttpHeaderNames.ALLOW, ALLOW_ROOT);
-        return notAllowed;
     }
 
-    /** The path part of a request target: origin-form ({@code /a?b}) or absolute-form ({@code http://h/a}). */
-    static String pathOf(String uri) {
-        int start = 0;
-        if (!uri.startsWith("/")) {
-            int scheme = uri.indexOf("://");
-            if (scheme < 0) {
-                return uri;
-            }
-            start = uri.indexOf('/', scheme + 3);
-            if (start < 0) {
-                return "/";
-            }
+    /** What this server will not even route: each needs the connection closed after the answer. */
+    private HttpResponseStatus refusal(HttpRequest request) {
+        if (request.protocolVersion().majorVersion() != 1) {
+            return HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
         }
-        int end = uri.length();
-        for (int i = start; i < end; i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                end = i;
-                break;
-            }
+        if (!TOKEN.matcher(request.method().name()).matches()) {
+            return HttpResponseStatus.BAD_REQUEST;
         }
-        return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
+        String transferEncoding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+        if (transferEncoding != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(transferEncoding.trim())) {
+            return HttpResponseStatus.NOT_IMPLEMENTED;
+        }
+        if (HttpUtil.getContentLength(request, 0L) > maxBody) {
+            return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        return null;
     }
 
-    private static void respond(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
-        // HTTP/1.0 clients only keep the connection when the response says so.
-        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
-        if (request.method().equals(HttpMethod.HEAD)) {
-            // Keep the Content-Length a GET would get (RFC 9110 section 9.3.2), send no body.
-            response.content().clear();
+    private void body(HttpContent content) {
+        bodyBytes += content.content().readableBytes();
+        boolean last = content instanceof LastHttpContent;
+        if (bodyBytes > maxBody) {
+            content.release();
+            abortExchange();
+            closing = true;
+            if (!responded) {
+                write(reply, Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE), true);
+            } else {
+                closeWhenFlushed();
+            }
+            return;
         }
+        if (exchange != null) {
+            exchange.content(content);
+        } else {
+            content.release();
+        }
+        if (last) {
+            requestComplete = true;
+            next();
+        }
+    }
+
+    private void rejectMalformed(Throwable cause) {
+        HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+        log.debug("{} malformed request ({}): {}", ctx.channel().remoteAddress(), status.code(), cause.toString());
+        abortExchange();
+        closing = true;
+        if (reply != null && responded) {
+            closeWhenFlushed(); // the broken body's request was answered already; a second answer would be a lie
+            return;
+        }
+        if (reply == null) {
+            reply = new Reply(this, ctx, null, "malformed");
+        }
+        write(reply, Responses.status(HttpVersion.HTTP_1_1, status), true);
+    }
+
+    /** Called by {@link Reply} on the event loop. */
+    void respond(Reply from, HttpResponse head, RandomAccessFile file, long offset, long length) {
+        if (from != reply || responded) {
+            ReferenceCountUtil.release(head);
+            closeQuietly(file);
+            return;
+        }
+        boolean headRequest = HttpMethod.HEAD.equals(from.request.method());
+        if (head instanceof FullHttpResponse full && headRequest) {
+            full.content().clear(); // the headers of a GET, Content-Length included (RFC 9110 section 9.3.2)
+        }
+        if (file == null) {
+            write(from, head, false);
+            return;
+        }
+        write(from, head, false);
+        if (headRequest) {
+            closeQuietly(file);
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        } else if (ctx.pipeline().get(SslHandler.class) == null) {
+            ctx.write(new DefaultFileRegion(file.getChannel(), offset, length), ctx.voidPromise()); // sendfile(2)
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        } else {
+            try {
+                // TLS needs the bytes in user space: no sendfile, chunks through ChunkedWriteHandler instead.
+                ctx.write(new HttpChunkedInput(new ChunkedNioFile(file.getChannel(), offset, length, 64 * 1024)),
+                        ctx.voidPromise());
+            } catch (IOException e) {
+                closeQuietly(file);
+                ctx.close();
+                return;
+            }
+        }
+        flushUnlessInBatch();
+        next();
+    }
+
+    private void write(Reply from, HttpResponse response, boolean close) {
+        responded = true;
+        HttpRequest request = from.request;
+        boolean keepAlive = !close && !closing && !draining && request != null && HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.setProtocolVersion(HttpVersion.HTTP_1_0);
+        }
+        // HttpServerKeepAliveHandler closes the connection after the last part of a non-keep-alive response.
         ctx.write(response, ctx.voidPromise());
+        if (response instanceof FullHttpResponse) {
+            flushUnlessInBatch();
+            next();
+        }
     }
 
-    private static void badRequest(ChannelHandlerContext ctx, HttpObject msg) {
-        Throwable cause = msg.decoderResult().cause();
-        log.debug("{} malformed request: {}", ctx.channel().remoteAddress(), cause.toString());
-        FullHttpResponse response = text(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, "Bad Request\n");
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    void fail(Reply from, Throwable cause) {
+        if (from != reply) {
+            return;
+        }
+        log.error("{} {} {} failed", from.route, from.request.method(), from.request.uri(), cause);
+        closing = true;
+        abortExchange();
+        if (!responded) {
+            write(from, Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR), true);
+        } else {
+            closeWhenFlushed();
+        }
     }
 
-    static FullHttpResponse text(HttpVersion version, HttpResponseStatus status, String body) {
-        return response(version, status, Unpooled.copiedBuffer(body, CharsetUtil.UTF_8));
+    /** The current exchange is over once it is answered and its request read whole: on to the next. */
+    private void next() {
+        if (!responded || !requestComplete) {
+            return;
+        }
+        reply = null;
+        exchange = null;
+        pauseForExchange(null, false);
+        while (!queued.isEmpty() && !closing && !waitingForAnswer()) {
+            handle(queued.poll());
+        }
+        if (queued.isEmpty()) {
+            setPausedForQueue(false);
+            if (draining && reply == null) {
+                closeWhenFlushed();
+            }
+        }
     }
 
-    private static FullHttpResponse response(HttpVersion version, HttpResponseStatus status, ByteBuf body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(version, status, body);
-        HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN_UTF8);
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        return response;
+    void pauseForExchange(Reply from, boolean pause) {
+        if (from != null && from != reply) {
+            return;
+        }
+        pausedByExchange = pause;
+        updateAutoRead();
+    }
+
+    private void setPausedForQueue(boolean pause) {
+        pausedForQueue = pause;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !pausedForQueue && !pausedByExchange;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void flushUnlessInBatch() {
+        if (!inReadBatch) {
+            ctx.flush();
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
         ctx.flush();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == DrainEvent.INSTANCE) {
-            // Every response is written in the read that carried its request, so between reads nothing
-            // is owed: close once what was written has reached the socket.
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            // Finish what is owed with Connection: close; an idle connection closes now.
+            draining = true;
+            if (reply == null) {
+                closeWhenFlushed();
+            }
+            return;
+        }
+        if (evt instanceof IdleStateEvent) {
+            if (reply == null && queued.isEmpty()) {
+                log.debug("{} idle keep-alive connection closed", ctx.channel().remoteAddress());
+                ctx.close();
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    private void closeWhenFlushed() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        abortExchange();
+        for (HttpObject msg; (msg = queued.poll()) != null; ) {
+            ReferenceCountUtil.release(msg);
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void abortExchange() {
+        if (exchange != null) {
+            Exchange aborted = exchange;
+            exchange = null;
+            aborted.abort();
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("{} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        } else if (reply != null && !responded) {
+            fail(reply, cause);
         } else {
             log.warn("{} unexpected error, closing", ctx.channel().remoteAddress(), cause);
+            ctx.close();
         }
-        ctx.close();
+    }
+
+    private static void closeQuietly(RandomAccessFile file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // nothing more to do with it
+            }
+        }
     }
 }

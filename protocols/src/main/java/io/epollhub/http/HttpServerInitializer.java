@@ -4,31 +4,57 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP pipeline: codec, keep-alive bookkeeping, then the router.
- * Every connection joins {@code connections} so the server can drain them on shutdown.
+ * The HTTP pipeline, in order: idle timeout, strict request decoder, response encoder, slowloris timeout,
+ * keep-alive bookkeeping, gzip for text, the {@code Expect: 100-continue} body limit, chunked writes (files
+ * over TLS), then the connection handler. Every connection joins {@code connections} so the server can drain
+ * them on shutdown.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
 
-    public static final String HTTP_CODEC = "httpCodec";
+    public static final String IDLE_TIMEOUT = "httpIdleTimeout";
+    public static final String HTTP_DECODER = "httpDecoder";
+    public static final String HTTP_ENCODER = "httpEncoder";
+    public static final String HEADER_TIMEOUT = "httpHeaderTimeout";
     public static final String HTTP_KEEP_ALIVE = "httpKeepAlive";
+    public static final String HTTP_COMPRESSOR = "httpCompressor";
+    public static final String HTTP_BODY_LIMIT = "httpBodyLimit";
+    public static final String CHUNKED_WRITER = "httpChunkedWriter";
     public static final String HTTP_HANDLER = "httpHandler";
 
     private final ChannelGroup connections;
+    private final HttpSettings settings;
+    private final Router router;
 
-    public HttpServerInitializer(ChannelGroup connections) {
+    public HttpServerInitializer(ChannelGroup connections, HttpSettings settings) {
         this.connections = connections;
+        this.settings = settings;
+        this.router = new Router(settings);
     }
 
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(HTTP_CODEC, new HttpServerCodec());
+        if (!settings.idleTimeout().isZero()) {
+            p.addLast(IDLE_TIMEOUT, new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        }
+        p.addLast(HTTP_DECODER, new StrictRequestDecoder());
+        p.addLast(HTTP_ENCODER, new HttpResponseEncoder());
+        if (!settings.headerTimeout().isZero()) {
+            p.addLast(HEADER_TIMEOUT, new HeaderTimeoutHandler(settings.headerTimeout().toNanos()));
+        }
         p.addLast(HTTP_KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(HTTP_HANDLER, new HttpServerHandler());
+        p.addLast(HTTP_COMPRESSOR, new TextCompressor());
+        p.addLast(HTTP_BODY_LIMIT, new BodyLimitHandler(settings.maxBody()));
+        p.addLast(CHUNKED_WRITER, new ChunkedWriteHandler());
+        p.addLast(HTTP_HANDLER, new HttpServerHandler(router, settings.maxBody()));
     }
 }

@@ -27,7 +27,7 @@ class HttpServerHandlerTest {
 
     @BeforeEach
     void open() {
-        channel = new EmbeddedChannel(new HttpServerInitializer(connections));
+        channel = new EmbeddedChannel(new HttpServerInitializer(connections, HttpSettings.basic(Runnable::run)));
     }
 
     @AfterEach
@@ -115,15 +115,15 @@ class HttpServerHandlerTest {
                 "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: nope\r\n\r\n",
                 "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
                 "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
-                "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n");
+                "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n");
     }
 
     @Test
-    void aMalformedBodyAfterAnAnsweredHeadGets400AndCloses() {
+    void aMalformedBodyAfterAnAnsweredHeadClosesTheConnection() {
         channel.writeInbound(ascii("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"));
         String out = readAll();
         assertTrue(out.startsWith("HTTP/1.1 404 Not Found\r\n"), out);
-        assertTrue(out.contains("HTTP/1.1 400 Bad Request\r\n"), out);
+        assertFalse(out.contains("400"), "one answer per request: " + out);
         assertFalse(channel.isOpen());
     }
 
@@ -144,11 +144,11 @@ class HttpServerHandlerTest {
 
     @Test
     void pathOfStripsQueryAndScheme() {
-        assertEquals("/", HttpServerHandler.pathOf("/"));
-        assertEquals("/a/b", HttpServerHandler.pathOf("/a/b?c=d#e"));
-        assertEquals("/x", HttpServerHandler.pathOf("http://h:1/x?y"));
-        assertEquals("/", HttpServerHandler.pathOf("http://h:1"));
-        assertEquals("*", HttpServerHandler.pathOf("*"));
+        assertEquals("/", Router.pathOf("/"));
+        assertEquals("/a/b", Router.pathOf("/a/b?c=d#e"));
+        assertEquals("/x", Router.pathOf("http://h:1/x?y"));
+        assertEquals("/", Router.pathOf("http://h:1"));
+        assertEquals("*", Router.pathOf("*"));
     }
 
     private Response exchange(String request) {

@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -69,6 +70,30 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "Longest graceful shutdown on SIGTERM/SIGINT (e.g. 500ms, 5s).")
     private Duration shutdownTimeout;
 
+    @Option(names = "--static-dir", paramLabel = "DIR",
+            description = "Serve this directory under /static/ (default: ./public when it exists, else off).")
+    private Path staticDir;
+
+    @Option(names = {"--files-dir", "--directory"}, paramLabel = "DIR",
+            description = "Root of the /files/ REST API (off when not given).")
+    private Path filesDir;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "64MiB", converter = ByteSizeConverter.class,
+            description = "Largest request body; larger gets 413.")
+    private long maxBody;
+
+    @Option(names = "--blocking-threads", paramLabel = "N", defaultValue = "16",
+            description = "Threads for file-system calls (never run on an event loop).")
+    private int blockingThreads;
+
+    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Close connections whose request head is not complete in this time (0: never).")
+    private Duration headerTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Close keep-alive connections idle this long (0: never).")
+    private Duration idleTimeout;
+
     @Option(names = "--chat-max-line", paramLabel = "BYTES", defaultValue = "4096",
             description = "Longest chat line; longer ones are refused and discarded.")
     private int chatMaxLine;
@@ -119,7 +144,10 @@ public final class EpollhubCommand implements Callable<Integer> {
     ServerConfig config() {
         Logging.checkLevel(logLevel);
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate));
+                shutdownTimeout,
+                new HttpConfig(staticDir != null ? staticDir : HttpConfig.defaultStaticDir(), filesDir, maxBody,
+                        blockingThreads, headerTimeout, idleTimeout),
+                ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.epollhub.chat.ChatRoom;
 import io.epollhub.chat.ChatServerInitializer;
 import io.epollhub.http.DrainEvent;
 import io.epollhub.http.HttpServerInitializer;
+import io.epollhub.http.HttpSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,6 +26,8 @@ import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,6 +45,7 @@ public final class EpollhubServer {
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final ThreadPoolExecutor blocking;
     private final EventExecutor roomExecutor;
     private final ChatRoom chatRoom;
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
@@ -53,6 +57,7 @@ public final class EpollhubServer {
     private EpollhubServer(ServerConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
+        this.blocking = blockingExecutor(config.http().blockingThreads());
         this.roomExecutor = new DefaultEventExecutor(new DefaultThreadFactory("epollhub-chat-room"));
         this.chatRoom = new ChatRoom(roomExecutor, config.chat().maxClients());
         this.bossGroup = transport.newGroup(config.bossThreads(), "epollhub-boss");
@@ -67,7 +72,7 @@ public final class EpollhubServer {
     public static EpollhubServer start(ServerConfig config) {
         EpollhubServer server = new EpollhubServer(config, Transport.select(config.transport()));
         try {
-            server.httpChannel = server.bind("http", config.httpPort(), new HttpServerInitializer(server.httpConnections));
+            server.httpChannel = server.bind("http", config.httpPort(), new HttpServerInitializer(server.httpConnections, server.httpSettings()));
             server.chatChannel = server.bind("chat", config.chatPort(), new ChatServerInitializer(server.chatRoom, config.chat()));
         } catch (RuntimeException e) {
             server.releaseResources();
@@ -76,7 +81,29 @@ public final class EpollhubServer {
         log.info("epollhub started: transport={} boss={} workers={} http={} chat={}",
                 server.transport.describe(config.epollMode()), config.bossThreads(), config.effectiveWorkerThreads(),
                 server.format(server.httpAddress()), server.format(server.chatAddress()));
+        HttpConfig http = config.http();
+        log.info("http: static={} files={} max-body={} blocking-threads={} header-timeout={} idle-timeout={}",
+                orOff(http.staticDir()), orOff(http.filesDir()), http.maxBody(), http.blockingThreads(),
+                http.headerTimeout(), http.idleTimeout());
         return server;
+    }
+
+    private static Object orOff(Object setting) {
+        return setting == null ? "off" : setting;
+    }
+
+    private HttpSettings httpSettings() {
+        HttpConfig http = config.http();
+        return new HttpSettings(http.staticDir(), http.filesDir(), http.maxBody(), http.headerTimeout(),
+                http.idleTimeout(), blocking);
+    }
+
+    /** Bounded in threads, not in queue: uploads pace themselves by pausing their connection's reads. */
+    private static ThreadPoolExecutor blockingExecutor(int threads) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("epollhub-blocking", true));
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     private Channel bind(String service, int port, ChannelHandler initializer) {
@@ -171,6 +198,7 @@ public final class EpollhubServer {
         boss.awaitUninterruptibly(timeout);
         workers.awaitUninterruptibly(timeout);
         roomExecutor.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
+        blocking.shutdownNow();
     }
 
     private static long remainingMillis(long deadline) {

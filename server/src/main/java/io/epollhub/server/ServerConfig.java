@@ -21,6 +21,7 @@ public record ServerConfig(
         TransportChoice transport,
         TriggerMode epollMode,
         Duration shutdownTimeout,
+        HttpConfig http,
         ChatSettings chat) {
 
     public static final int MAX_CHAT_LINE = 1 << 20;
@@ -30,6 +31,7 @@ public record ServerConfig(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(epollMode, "epollMode");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(chat, "chat");
         checkPort("http", httpPort);
         checkPort("chat", chatPort);
@@ -77,22 +79,27 @@ public record ServerConfig(
     /** The documented defaults: every interface, ports 8080 and 9000, the best transport, edge-triggered. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, 9000, 1, 0, TransportChoice.AUTO, TriggerMode.EDGE,
-                Duration.ofSeconds(5), ChatSettings.DEFAULTS);
+                Duration.ofSeconds(5), HttpConfig.DEFAULTS, ChatSettings.DEFAULTS);
     }
 
     public ServerConfig withAddress(String host, int httpPort, int chatPort) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, chat);
+                shutdownTimeout, http, chat);
     }
 
     public ServerConfig withTransport(TransportChoice transport, TriggerMode epollMode) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, chat);
+                shutdownTimeout, http, chat);
+    }
+
+    public ServerConfig withHttp(HttpConfig http) {
+        return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
+                shutdownTimeout, http, chat);
     }
 
     public ServerConfig withChat(ChatSettings chat) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, chat);
+                shutdownTimeout, http, chat);
     }
 
     /** The worker count with 0 resolved to the number of cores. */

@@ -38,7 +38,7 @@ class EpollhubCommandTest {
                 "--shutdown-timeout", "250ms", "--chat-max-line", "100", "--chat-max-clients", "7",
                 "--chat-max-pending", "64KiB", "--chat-idle-timeout", "1m", "--chat-rate", "2.5");
         assertEquals(new ServerConfig("127.0.0.1", 1, 2, 2, 3, TransportChoice.NIO, TriggerMode.LEVEL,
-                Duration.ofMillis(250), new ChatSettings(100, 7, 65536, Duration.ofMinutes(1), 2.5)), config);
+                Duration.ofMillis(250), HttpConfig.DEFAULTS, new ChatSettings(100, 7, 65536, Duration.ofMinutes(1), 2.5)), config);
     }
 
     @Test

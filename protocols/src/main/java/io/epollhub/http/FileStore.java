@@ -1,0 +1,186 @@
+package io.epollhub.http;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The {@code /files/} REST API over one directory. Every file-system call runs on the blocking executor.
+ *
+ * <p>Writes never tear: a body streams into a temporary file beside its target, is fsynced, and only then
+ * becomes the target (a hard link for POST, so an existing file is never replaced; an atomic rename for PUT;
+ * an fsynced append for PATCH). Commits to one path are serialized by a lock striped over paths.
+ */
+final class FileStore {
+
+    static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE";
+    static final String TEMP_PREFIX = ".epollhub-upload-";
+
+    private final Path base;
+    private final Path realBase;
+    private final Executor blocking;
+    private final Semaphore[] stripes = new Semaphore[64];
+
+    FileStore(Path base, Executor blocking) throws IOException {
+        this.base = base.toAbsolutePath().normalize();
+        this.realBase = this.base.toRealPath();
+        this.blocking = blocking;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Semaphore(1);
+        }
+    }
+
+    Executor blockingExecutor() {
+        return blocking;
+    }
+
+    Exchange handle(HttpRequest request, Reply reply, String rawPath) {
+        Path path;
+        try {
+            path = SafePath.lexical(base, rawPath);
+        } catch (SafePath.Refused refused) {
+            reply.send(Responses.status(request.protocolVersion(), refused.status));
+            return Exchange.DISCARD_BODY;
+        }
+        if (path.equals(base)) {
+            reply.send(Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+            return Exchange.DISCARD_BODY;
+        }
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+            run(reply, () -> read(reply, path));
+            return Exchange.DISCARD_BODY;
+        }
+        if (method.equals(HttpMethod.DELETE)) {
+            run(reply, () -> delete(reply, path));
+            return Exchange.DISCARD_BODY;
+        }
+        if (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)) {
+            return new Upload(this, reply, path, method);
+        }
+        Router.notAllowed(reply, ALLOW);
+        return Exchange.DISCARD_BODY;
+    }
+
+    /** A file-system task for {@code reply}: its failures answer 403 (refused), 500 (anything else) or 503 (busy). */
+    interface Task {
+        void run() throws Exception;
+    }
+
+    void run(Reply reply, Task task) {
+        run(reply, blocking, task);
+    }
+
+    static void run(Reply reply, Executor executor, Task task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (SafePath.Refused refused) {
+                    reply.send(Responses.status(HttpVersion.HTTP_1_1, refused.status));
+                } catch (Exception | Error e) {
+                    reply.fail(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            reply.send(Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE));
+        }
+    }
+
+    private void read(Reply reply, Path path) throws Exception {
+        SafePath.checkLinks(realBase, path);
+        if (!Files.isRegularFile(path)) {
+            reply.send(Responses.status(reply.request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+            return;
+        }
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "r");
+        long length = file.length();
+        reply.sendFile(Responses.head(reply.request.protocolVersion(), HttpResponseStatus.OK, Responses.OCTET_STREAM, length),
+                file, 0, length);
+    }
+
+    private void delete(Reply reply, Path path) throws Exception {
+        SafePath.checkLinks(realBase, path);
+        boolean deleted = locked(path, () -> Files.isRegularFile(path) && Files.deleteIfExists(path));
+        reply.send(deleted ? Responses.empty(reply.request.protocolVersion(), HttpResponseStatus.NO_CONTENT)
+                : Responses.status(reply.request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+    }
+
+    /** Opens the temporary file an upload to {@code path} streams into, making parent directories as needed. */
+    Path createTemp(Path path) throws Exception {
+        Path parent = path.getParent();
+        SafePath.checkLinks(realBase, parent);
+        Files.createDirectories(parent);
+        SafePath.checkLinks(realBase, parent); // a symlink raced in while the directories were made
+        if (Files.isDirectory(path)) {
+            throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a directory is in the way");
+        }
+        return Files.createTempFile(parent, TEMP_PREFIX, ".tmp");
+    }
+
+    /** Makes the fsynced {@code temp} the content of {@code path}, and says with which status. */
+    HttpResponseStatus commit(HttpMethod method, Path temp, Path path) throws Exception {
+        return locked(path, () -> {
+            try {
+                if (method.equals(HttpMethod.POST)) {
+                    try {
+                        Files.createLink(path, temp); // link(2): atomic, and never replaces
+                        return HttpResponseStatus.CREATED;
+                    } catch (FileAlreadyExistsException e) {
+                        return HttpResponseStatus.CONFLICT;
+                    }
+                }
+                boolean existed = Files.isRegularFile(path);
+                if (method.equals(HttpMethod.PUT) || !existed) {
+                    Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    return existed ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.CREATED;
+                }
+                try (FileChannel from = FileChannel.open(temp, StandardOpenOption.READ);
+                     FileChannel to = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    long size = from.size();
+                    for (long done = 0; done < size; ) {
+                        done += from.transferTo(done, size - done, to);
+                    }
+                    to.force(true);
+                }
+                return HttpResponseStatus.NO_CONTENT;
+            } finally {
+                Files.deleteIfExists(temp);
+                syncDirectory(path.getParent());
+            }
+        });
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true); // the new directory entry survives a crash too
+        }
+    }
+
+    interface Locked<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T locked(Path path, Locked<T> action) throws Exception {
+        Semaphore lock = stripes[Math.floorMod(path.hashCode(), stripes.length)];
+        lock.acquire();
+        try {
+            return action.run();
+        } finally {
+            lock.release();
+        }
+    }
+}

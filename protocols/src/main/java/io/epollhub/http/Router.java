@@ -1,0 +1,164 @@
+package io.epollhub.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.CharsetUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Maps each request to its route. Shared by every connection: it holds no per-connection state. */
+final class Router {
+
+    static final long SLEEP_DEFAULT_MS = 5_000;
+    static final long SLEEP_MAX_MS = 60_000;
+    private static final String GET_HEAD = "GET, HEAD";
+
+    /** Shared by every hello response; never released, so each response sends a duplicate. */
+    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII)).asReadOnly());
+
+    private final StaticFiles staticFiles;
+    private final FileStore files;
+
+    Router(HttpSettings settings) {
+        try {
+            this.staticFiles = settings.staticDir() == null ? null : new StaticFiles(settings.staticDir(), settings.blocking());
+            this.files = settings.filesDir() == null ? null : new FileStore(settings.filesDir(), settings.blocking());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A short name of the route a request target goes to, for logs and metrics. */
+    static String routeName(String uri) {
+        String path = pathOf(uri);
+        if (path.equals("/") || path.equals("/user-agent") || path.equals("/sleep")) {
+            return path;
+        }
+        for (String prefix : List.of("/echo/", "/static/", "/files/")) {
+            if (path.startsWith(prefix)) {
+                return prefix + "*";
+            }
+        }
+        return "other";
+    }
+
+    Exchange route(HttpRequest request, Reply reply) {
+        String path = pathOf(request.uri());
+        if (path.equals("/")) {
+            if (getOrHead(request, reply)) {
+                reply.send(Responses.full(request.protocolVersion(), HttpResponseStatus.OK, Responses.TEXT_PLAIN_UTF8,
+                        HELLO.duplicate()));
+            }
+            return Exchange.DISCARD_BODY;
+        }
+        if (path.startsWith("/echo/")) {
+            if (getOrHead(request, reply)) {
+                echo(request, reply, path.substring("/echo/".length()));
+            }
+            return Exchange.DISCARD_BODY;
+        }
+        if (path.equals("/user-agent")) {
+            if (getOrHead(request, reply)) {
+                String agent = request.headers().get(HttpHeaderNames.USER_AGENT);
+                reply.send(agent == null
+                        ? Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "No User-Agent header\n")
+                        : Responses.text(request.protocolVersion(), HttpResponseStatus.OK, agent));
+            }
+            return Exchange.DISCARD_BODY;
+        }
+        if (path.equals("/sleep")) {
+            return getOrHead(request, reply) ? sleep(request, reply) : Exchange.DISCARD_BODY;
+        }
+        if (path.startsWith("/static/") && staticFiles != null) {
+            return staticFiles.handle(request, reply, path.substring("/static/".length()));
+        }
+        if (path.startsWith("/files/") && files != null) {
+            return files.handle(request, reply, path.substring("/files/".length()));
+        }
+        reply.send(Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+        return Exchange.DISCARD_BODY;
+    }
+
+    private static boolean getOrHead(HttpRequest request, Reply reply) {
+        if (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD)) {
+            return true;
+        }
+        notAllowed(reply, GET_HEAD);
+        return false;
+    }
+
+    static void notAllowed(Reply reply, String allow) {
+        FullHttpResponse response = Responses.status(reply.request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED);
+        response.headers().set(HttpHeaderNames.ALLOW, allow);
+        reply.send(response);
+    }
+
+    private static void echo(HttpRequest request, Reply reply, String raw) {
+        try {
+            reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.OK, PercentDecoder.decode(raw)));
+        } catch (IllegalArgumentException e) {
+            reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "Malformed percent-encoding\n"));
+        }
+    }
+
+    /** Answers after the delay on the connection's own event loop: a timer, not a blocked thread. */
+    private static Exchange sleep(HttpRequest request, Reply reply) {
+        List<String> values = new QueryStringDecoder(request.uri()).parameters().get("ms");
+        long ms;
+        try {
+            ms = values == null ? SLEEP_DEFAULT_MS : Long.parseLong(values.get(0));
+        } catch (NumberFormatException e) {
+            ms = -1;
+        }
+        if (ms < 0 || ms > SLEEP_MAX_MS) {
+            reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
+                    "ms must be a whole number from 0 to " + SLEEP_MAX_MS + "\n"));
+            return Exchange.DISCARD_BODY;
+        }
+        long slept = ms;
+        ScheduledFuture<?> timer = reply.executor().schedule(
+                () -> reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.OK, "slept " + slept + " ms")),
+                ms, TimeUnit.MILLISECONDS);
+        return new Exchange() {
+            @Override
+            public void abort() {
+                timer.cancel(false);
+            }
+        };
+    }
+
+    /** The path part of a request target: origin-form ({@code /a?b}) or absolute-form ({@code http://h/a}). */
+    static String pathOf(String uri) {
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme < 0) {
+                return uri;
+            }
+            start = uri.indexOf('/', scheme + 3);
+            if (start < 0) {
+                return "/";
+            }
+        }
+        int end = uri.length();
+        for (int i = start; i < end; i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
+    }
+}

@@ -1,0 +1,79 @@
+package io.epollhub.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Maps the raw (still percent-encoded) rest of a request path to a file under a base directory, or refuses:
+ * 400 for what is malformed (bad escapes, not UTF-8, NUL), 403 for anything that would leave the base
+ * ({@code ..} in any encoding, absolute paths, backslashes, symlinks that lead outside).
+ */
+final class SafePath {
+
+    /** A refused path and the status that says why. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient HttpResponseStatus status;
+
+        Refused(HttpResponseStatus status, String why) {
+            super(why, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private SafePath() {
+    }
+
+    /** The lexical checks, no file-system access: safe on an event loop. */
+    static Path lexical(Path base, String raw) throws Refused {
+        String decoded;
+        try {
+            decoded = PercentDecoder.decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+        if (decoded.indexOf('\0') >= 0) {
+            throw new Refused(HttpResponseStatus.BAD_REQUEST, "NUL in path");
+        }
+        if (decoded.indexOf('\\') >= 0) {
+            throw new Refused(HttpResponseStatus.FORBIDDEN, "backslash in path");
+        }
+        if (decoded.startsWith("/")) {
+            throw new Refused(HttpResponseStatus.FORBIDDEN, "absolute path");
+        }
+        for (String segment : decoded.split("/", -1)) {
+            if (segment.equals("..")) {
+                throw new Refused(HttpResponseStatus.FORBIDDEN, "parent directory in path");
+            }
+        }
+        Path resolved = base.resolve(decoded).normalize();
+        if (!resolved.startsWith(base)) {
+            throw new Refused(HttpResponseStatus.FORBIDDEN, "outside the base directory");
+        }
+        return resolved;
+    }
+
+    /**
+     * Follows symlinks from the deepest part of {@code path} that exists: refused if that leads out of
+     * {@code realBase}. Touches the file system: blocking executor only.
+     */
+    static void checkLinks(Path realBase, Path path) throws Refused, IOException {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        Path real;
+        try {
+            real = existing == null ? null : existing.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            real = null; // a dangling symlink
+        }
+        if (real == null || !real.startsWith(realBase)) {
+            throw new Refused(HttpResponseStatus.FORBIDDEN, "symlink leads outside the base directory");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.epollhub.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The HTTP service's settings as configured (the blocking executor is made from them at start).
+ *
+ * @param staticDir root of {@code /static/}, or {@code null}: the route is off
+ * @param filesDir  root of {@code /files/}, or {@code null}: the route is off
+ */
+public record HttpConfig(Path staticDir, Path filesDir, long maxBody, int blockingThreads, Duration headerTimeout,
+                         Duration idleTimeout) {
+
+    public static final HttpConfig DEFAULTS = new HttpConfig(null, null, 64L << 20, 16, Duration.ofSeconds(10),
+            Duration.ofSeconds(60));
+
+    public HttpConfig {
+        staticDir = directory("static", staticDir);
+        filesDir = directory("files", filesDir);
+        if (maxBody < 0) {
+            throw new ConfigException("invalid max body " + maxBody + " (must not be negative)");
+        }
+        if (blockingThreads < 1 || blockingThreads > 1024) {
+            throw new ConfigException("invalid blocking threads " + blockingThreads + " (must be 1-1024)");
+        }
+        if (headerTimeout.isNegative() || idleTimeout.isNegative()) {
+            throw new ConfigException("invalid HTTP timeout (must not be negative)");
+        }
+    }
+
+    /** {@code ./public} when it exists: the static route is on by default only where there is something to serve. */
+    static Path defaultStaticDir() {
+        Path publicDir = Path.of("public");
+        return Files.isDirectory(publicDir) ? publicDir : null;
+    }
+
+    public HttpConfig withDirectories(Path staticDir, Path filesDir) {
+        return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout);
+    }
+
+    public HttpConfig withLimits(long maxBody, Duration headerTimeout, Duration idleTimeout) {
+        return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout);
+    }
+
+    private static Path directory(String what, Path dir) {
+        if (dir == null) {
+            return null;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(what + " directory " + dir + " does not exist or is not a directory");
+        }
+        return dir.toAbsolutePath().normalize();
+    }
+}
