@@ -24,7 +24,11 @@ final class TextCompressor extends HttpContentCompressor {
         if (!(response instanceof FullHttpResponse) || !isText(response.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
             return null;
         }
-        return super.beginEncode(response, acceptEncoding);
+        Result result = super.beginEncode(response, acceptEncoding);
+        if (result != null) {
+            response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        }
+        return result;
     }
 
     static boolean isText(String contentType) {

@@ -7,6 +7,20 @@ import java.util.Map;
 /** One raw HTTP/1.x response, parsed just enough for assertions. */
 record Response(String statusLine, Map<String, String> headers, String body) {
 
+    /** Every response in {@code raw}, in order, bodies taken by Content-Length (none for HEAD, 204, 304). */
+    static java.util.List<Response> parseAll(String raw, boolean head) {
+        java.util.List<Response> all = new java.util.ArrayList<>();
+        while (!raw.isEmpty()) {
+            Response first = parse(raw);
+            int bodyStart = raw.indexOf("\r\n\r\n") + 4;
+            int length = head || first.status() == 204 || first.status() == 304 ? 0
+                    : Integer.parseInt(first.headers().getOrDefault("content-length", "0"));
+            all.add(new Response(first.statusLine(), first.headers(), raw.substring(bodyStart, bodyStart + length)));
+            raw = raw.substring(bodyStart + length);
+        }
+        return all;
+    }
+
     static Response parse(String raw) {
         int end = raw.indexOf("\r\n\r\n");
         if (end < 0) {

@@ -1,0 +1,292 @@
+package io.epollhub.http;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every route and status of the HTTP service, on an EmbeddedChannel, file-system work run inline. */
+class HttpRoutesTest {
+
+    @TempDir
+    Path root;
+    Path staticDir;
+    Path filesDir;
+    HttpHarness http;
+
+    @BeforeEach
+    void open() throws Exception {
+        staticDir = Files.createDirectories(root.resolve("public"));
+        filesDir = Files.createDirectories(root.resolve("files"));
+        Files.writeString(staticDir.resolve("hello.txt"), "static hello\n");
+        Files.createDirectories(staticDir.resolve("docs"));
+        Files.writeString(staticDir.resolve("docs/index.html"), "<h1>docs</h1>");
+        Files.writeString(staticDir.resolve("range.bin"), "0123456789");
+        Files.writeString(root.resolve("secret.txt"), "outside");
+        http = new HttpHarness(HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir).withLimits(1024,
+                Duration.ofSeconds(10), Duration.ofSeconds(60)));
+    }
+
+    @AfterEach
+    void close() {
+        http.close();
+    }
+
+    private Response get(String target, String... headers) {
+        return http.exchange("GET " + target + " HTTP/1.1\r\nHost: t\r\n" + String.join("", headers) + "\r\n");
+    }
+
+    private Response send(String method, String target, String body) {
+        return http.exchange(method + " " + target + " HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+    }
+
+    static Stream<Arguments> routes() {
+        return Stream.of(
+                Arguments.of("GET /echo/hello HTTP/1.1", 200, "hello"),
+                Arguments.of("GET /echo/h%C3%A9llo%20w HTTP/1.1", 200, "h\u00c3\u00a9llo w"), // UTF-8 bytes, read as Latin-1
+                Arguments.of("GET /echo/a+b HTTP/1.1", 200, "a+b"),
+                Arguments.of("GET /echo/%zz HTTP/1.1", 400, "Malformed percent-encoding\n"),
+                Arguments.of("POST /echo/x HTTP/1.1", 405, "Method Not Allowed\n"),
+                Arguments.of("GET /user-agent HTTP/1.1", 400, "No User-Agent header\n"),
+                Arguments.of("GET /sleep?ms=abc HTTP/1.1", 400, "ms must be a whole number from 0 to 60000\n"),
+                Arguments.of("GET /sleep?ms=60001 HTTP/1.1", 400, "ms must be a whole number from 0 to 60000\n"),
+                Arguments.of("GET /sleep?ms=-1 HTTP/1.1", 400, "ms must be a whole number from 0 to 60000\n"),
+                Arguments.of("GET /nowhere HTTP/1.1", 404, "Not Found\n"),
+                Arguments.of("GET /echo HTTP/1.1", 404, "Not Found\n"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("routes")
+    void routes(String requestLine, int status, String body) {
+        Response response = http.exchange(requestLine + "\r\nHost: t\r\n\r\n");
+        assertEquals(status, response.status());
+        assertEquals(body, response.body());
+        assertEquals("epollhub", response.header("server"));
+        assertTrue(response.header("date").endsWith("GMT"));
+    }
+
+    @Test
+    void userAgentIsEchoed() {
+        assertEquals("curl/8.0", get("/user-agent", "User-Agent: curl/8.0\r\n").body());
+    }
+
+    @Test
+    void sleepAnswersOnTheLoopTimerAndHoldsLaterRequestsInOrder() {
+        http.send("GET /sleep?ms=50 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+        assertEquals("", http.readAll(), "nothing before the sleep ends, not even the pipelined hello");
+        http.channel.advanceTimeBy(60, TimeUnit.MILLISECONDS);
+        http.channel.runPendingTasks();
+        List<Response> responses = Response.parseAll(http.readAll(), false);
+        assertEquals("slept 50 ms", responses.get(0).body());
+        assertEquals("Hello, World!", responses.get(1).body());
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                Arguments.of("GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+                Arguments.of("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+                Arguments.of("POST /files/a HTTP/1.1\r\nContent-Length: 5000\r\n\r\n", 413),
+                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400),
+                Arguments.of("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
+                Arguments.of("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
+                Arguments.of("G(T / HTTP/1.1\r\n\r\n", 400),
+                Arguments.of("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+                Arguments.of("GET /\r\n\r\n", 400),
+                Arguments.of("GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n", 414),
+                Arguments.of("GET / HTTP/1.1\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", 431));
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @MethodSource("refused")
+    void refusedRequestsGetTheirStatusAndTheConnectionCloses(String request, int status) {
+        Response response = http.exchange(request);
+        assertEquals(status, response.status(), response.toString());
+        assertEquals("close", response.header("connection"));
+        assertFalse(http.channel.isOpen());
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() {
+        Response response = http.exchange("PUT /files/big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "400\r\n" + "x".repeat(1024) + "\r\n400\r\n" + "y".repeat(1024) + "\r\n0\r\n\r\n");
+        assertEquals(413, response.status());
+        assertFalse(http.channel.isOpen());
+        assertFalse(Files.exists(filesDir.resolve("big")));
+    }
+
+    @Test
+    void expectContinueOverTheLimitIs413BeforeTheBody() {
+        Response response = http.exchange("PUT /files/a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4096\r\n\r\n");
+        assertEquals(413, response.status());
+    }
+
+    @Test
+    void expectContinueWithinTheLimitGets100() {
+        http.send("PUT /files/a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        assertTrue(http.readAll().startsWith("HTTP/1.1 100 Continue\r\n"));
+        assertEquals(201, Response.parse(sendRaw("hi")).status());
+    }
+
+    private String sendRaw(String bytes) {
+        http.send(bytes);
+        return http.readAll();
+    }
+
+    // Files REST API
+
+    @Test
+    void filesLifecycle() throws Exception {
+        assertEquals(404, get("/files/notes/a.txt").status());
+        assertEquals(201, send("PUT", "/files/notes/a.txt", "one").status());
+        assertEquals("one", Files.readString(filesDir.resolve("notes/a.txt")));
+        Response got = get("/files/notes/a.txt");
+        assertEquals(200, got.status());
+        assertEquals("application/octet-stream", got.header("content-type"));
+        assertEquals("one", got.body());
+        assertEquals(204, send("PUT", "/files/notes/a.txt", "two").status());
+        assertEquals(409, send("POST", "/files/notes/a.txt", "three").status());
+        assertEquals("two", Files.readString(filesDir.resolve("notes/a.txt")));
+        assertEquals(204, send("PATCH", "/files/notes/a.txt", "+more").status());
+        assertEquals("two+more", get("/files/notes/a.txt").body());
+        assertEquals(201, send("PATCH", "/files/notes/new.txt", "fresh").status());
+        assertEquals(201, send("POST", "/files/notes/posted.txt", "p").status());
+        assertEquals(204, http.exchange("DELETE /files/notes/a.txt HTTP/1.1\r\n\r\n").status());
+        assertEquals(404, http.exchange("DELETE /files/notes/a.txt HTTP/1.1\r\n\r\n").status());
+        assertEquals(404, get("/files/notes").status(), "a directory is not a file");
+        Response head = http.exchange("HEAD /files/notes/new.txt HTTP/1.1\r\n\r\n");
+        assertEquals("5", head.header("content-length"));
+        assertEquals("", head.body());
+        try (Stream<Path> left = Files.list(filesDir.resolve("notes"))) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(FileStore.TEMP_PREFIX)), "temp files left");
+        }
+    }
+
+    @Test
+    void filesNotAllowedMethod() {
+        Response response = http.exchange("OPTIONS /files/a HTTP/1.1\r\n\r\n");
+        assertEquals(405, response.status());
+        assertEquals(FileStore.ALLOW, response.header("allow"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "../secret.txt, 403", "%2e%2e/secret.txt, 403", "%2E%2E%2Fsecret.txt, 403", "a/%2e%2e/%2e%2e/secret.txt, 403",
+            "..%2fsecret.txt, 403", "%2fetc%2fpasswd, 403", "/etc/passwd, 403", "a%5c..%5csecret.txt, 403",
+            "a%00b, 400", "%zz, 400", "%c3%28, 400", "a%2, 400"})
+    void nothingEscapesTheFilesDirectory(String path, int status) {
+        assertEquals(status, get("/files/" + path).status());
+        assertEquals(status, send("PUT", "/files/" + path, "x").status());
+    }
+
+    @Test
+    void symlinksLeadingOutsideAreRefused() throws Exception {
+        Files.createSymbolicLink(filesDir.resolve("out"), root);
+        Files.createSymbolicLink(filesDir.resolve("secret"), root.resolve("secret.txt"));
+        Files.createSymbolicLink(staticDir.resolve("leak.txt"), root.resolve("secret.txt"));
+        assertEquals(403, get("/files/secret").status());
+        assertEquals(403, get("/files/out/secret.txt").status());
+        assertEquals(403, send("PUT", "/files/out/new.txt", "x").status());
+        assertFalse(Files.exists(root.resolve("new.txt")));
+        assertEquals(403, get("/static/leak.txt").status());
+    }
+
+    // Static files
+
+    @Test
+    void staticFilesWithTypesAndIndex() {
+        Response file = get("/static/hello.txt");
+        assertEquals(200, file.status());
+        assertEquals("text/plain; charset=utf-8", file.header("content-type"));
+        assertEquals("static hello\n", file.body());
+        assertEquals("bytes", file.header("accept-ranges"));
+        Response index = get("/static/docs/");
+        assertEquals("text/html; charset=utf-8", index.header("content-type"));
+        assertEquals("<h1>docs</h1>", index.body());
+        assertEquals(404, get("/static/missing.txt").status());
+        assertEquals(405, send("POST", "/static/hello.txt", "").status());
+    }
+
+    @Test
+    void conditionalRequestsGet304WithoutABody() throws Exception {
+        Files.setLastModifiedTime(staticDir.resolve("hello.txt"), FileTime.from(Instant.parse("2026-01-02T03:04:05Z")));
+        Response first = get("/static/hello.txt");
+        String etag = first.header("etag");
+        assertEquals("Fri, 02 Jan 2026 03:04:05 GMT", first.header("last-modified"));
+        Response byTag = get("/static/hello.txt", "If-None-Match: " + etag + "\r\n");
+        assertEquals(304, byTag.status());
+        assertEquals("", byTag.body());
+        assertEquals(etag, byTag.header("etag"));
+        assertEquals(304, get("/static/hello.txt", "If-Modified-Since: Fri, 02 Jan 2026 03:04:05 GMT\r\n").status());
+        assertEquals(200, get("/static/hello.txt", "If-Modified-Since: Thu, 01 Jan 2026 00:00:00 GMT\r\n").status());
+        assertEquals(200, get("/static/hello.txt", "If-None-Match: \"other\"\r\n").status());
+        assertTrue(http.channel.isOpen(), "a 304 keeps the connection");
+    }
+
+    static Stream<Arguments> ranges() {
+        return Stream.of(
+                Arguments.of("bytes=0-3", 206, "0123", "bytes 0-3/10"),
+                Arguments.of("bytes=7-", 206, "789", "bytes 7-9/10"),
+                Arguments.of("bytes=-2", 206, "89", "bytes 8-9/10"),
+                Arguments.of("bytes=5-100", 206, "56789", "bytes 5-9/10"),
+                Arguments.of("bytes=10-", 416, "Requested Range Not Satisfiable\n", "bytes */10"),
+                Arguments.of("bytes=0-1,4-5", 200, "0123456789", null),
+                Arguments.of("lines=1-2", 200, "0123456789", null));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @MethodSource("ranges")
+    void singleRanges(String range, int status, String body, String contentRange) {
+        Response response = get("/static/range.bin", "Range: " + range + "\r\n");
+        assertEquals(status, response.status());
+        assertEquals(body, response.body());
+        assertEquals(contentRange, response.headers().get("content-range"));
+    }
+
+    @Test
+    void gzipForTextWhenAskedAndBigEnough() throws Exception {
+        Files.writeString(staticDir.resolve("big.txt"), "compress me ".repeat(100));
+        String long200 = "a".repeat(600);
+        Response gz = get("/echo/" + long200, "Accept-Encoding: br;q=1.0, gzip;q=0.5\r\n");
+        assertEquals("gzip", gz.headers().get("content-encoding"));
+        assertEquals("accept-encoding", gz.headers().get("vary").toLowerCase());
+        Response identity = get("/echo/" + long200, "Accept-Encoding: br, zstd-unknown\r\n");
+        assertNull(identity.headers().get("content-encoding"));
+        assertEquals(long200, identity.body());
+        Response hello = get("/", "Accept-Encoding: gzip\r\n");
+        assertNull(hello.headers().get("content-encoding"), "13 bytes are not worth compressing");
+        Response file = get("/static/big.txt", "Accept-Encoding: gzip\r\n");
+        assertNull(file.headers().get("content-encoding"), "zero-copy files go as they are");
+    }
+
+    @Test
+    void headerTimeoutAnswers408WhenNothingWasAnswered() {
+        try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
+                Duration.ofSeconds(60)))) {
+            slow.send("GET / HTTP/1.1\r\nHost: slo");
+            slow.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
+            slow.channel.runPendingTasks();
+            assertEquals(408, Response.parse(slow.readAll()).status());
+            assertFalse(slow.channel.isOpen());
+        }
+    }
+}
