@@ -45,7 +45,7 @@ final class HttpConnection implements AutoCloseable {
         if (body.length != length) {
             throw new IOException("body cut short: " + body.length + " of " + length + " bytes");
         }
-        return new Response(statusLine, headers, new String(body, StandardCharsets.UTF_8));
+        return new Response(statusLine, headers, new String(body, StandardCharsets.UTF_8), body);
     }
 
     Response read() throws IOException {
@@ -80,7 +80,7 @@ final class HttpConnection implements AutoCloseable {
         socket.close();
     }
 
-    record Response(String statusLine, Map<String, String> headers, String body) {
+    record Response(String statusLine, Map<String, String> headers, String body, byte[] bytes) {
         int status() {
             return Integer.parseInt(statusLine.split(" ")[1]);
         }

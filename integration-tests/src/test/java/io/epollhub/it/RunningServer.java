@@ -2,6 +2,7 @@ package io.epollhub.it;
 
 import io.epollhub.chat.ChatSettings;
 import io.epollhub.server.EpollhubServer;
+import io.epollhub.server.HttpConfig;
 import io.epollhub.server.ServerConfig;
 import io.epollhub.server.TransportChoice;
 import io.epollhub.server.TriggerMode;
@@ -26,6 +27,10 @@ final class RunningServer implements AutoCloseable {
 
     static RunningServer start(TransportChoice transport, TriggerMode mode) {
         return new RunningServer(loopback().withTransport(transport, mode));
+    }
+
+    static RunningServer start(HttpConfig http) {
+        return new RunningServer(loopback().withHttp(http));
     }
 
     static RunningServer start(ChatSettings chat) {

@@ -31,6 +31,41 @@ final class TextCompressor extends HttpContentCompressor {
         return result;
     }
 
+    /**
+     * gzip whenever the client accepts it at all (RFC 9110 section 12.5.3), whatever else it prefers: Netty's
+     * own choice would pick deflate for {@code deflate, gzip;q=0.8}, which this server does not offer.
+     */
+    @Override
+    protected String determineEncoding(String acceptEncoding) {
+        return acceptsGzip(acceptEncoding) ? "gzip" : null;
+    }
+
+    static boolean acceptsGzip(String acceptEncoding) {
+        Float gzip = null;
+        Float star = null;
+        for (String part : acceptEncoding.split(",")) {
+            String[] fields = part.trim().split(";");
+            String coding = fields[0].trim().toLowerCase(java.util.Locale.ROOT);
+            float q = 1;
+            for (int i = 1; i < fields.length; i++) {
+                String param = fields[i].trim();
+                if (param.startsWith("q=")) {
+                    try {
+                        q = Float.parseFloat(param.substring(2));
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (coding.equals("gzip") || coding.equals("x-gzip")) {
+                gzip = q;
+            } else if (coding.equals("*")) {
+                star = q;
+            }
+        }
+        return gzip != null ? gzip > 0 : star != null && star > 0;
+    }
+
     static boolean isText(String contentType) {
         return contentType != null && (contentType.startsWith("text/") || contentType.startsWith("application/json")
                 || contentType.startsWith("application/javascript") || contentType.startsWith("image/svg+xml")

@@ -278,6 +278,13 @@ class HttpRoutesTest {
         assertNull(file.headers().get("content-encoding"), "zero-copy files go as they are");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"gzip | true", "deflate, gzip;q=0.8 | true", "br;q=1.0, gzip;q=0.5 | true",
+            "gzip;q=0 | false", "br, zstd | false", "* | true", "*;q=0 | false", "gzip;q=0, * | false", "x-gzip | true"})
+    void acceptEncoding(String header, boolean gzip) {
+        assertEquals(gzip, TextCompressor.acceptsGzip(header));
+    }
+
     @Test
     void headerTimeoutAnswers408WhenNothingWasAnswered() {
         try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
