@@ -278,6 +278,33 @@ class HttpRoutesTest {
         assertNull(file.headers().get("content-encoding"), "zero-copy files go as they are");
     }
 
+    @Test
+    void filesGoZeroCopyOnPlainConnections() {
+        http.send("GET /static/range.bin HTTP/1.1\r\n\r\n");
+        List<Object> out = new java.util.ArrayList<>();
+        for (Object msg; (msg = http.channel.readOutbound()) != null; ) {
+            out.add(msg);
+        }
+        try {
+            assertTrue(out.stream().anyMatch(m -> m instanceof io.netty.channel.DefaultFileRegion), out.toString());
+        } finally {
+            out.forEach(io.netty.util.ReferenceCountUtil::release);
+        }
+    }
+
+    @Test
+    void aFailureInsideARouteAnswers500OnceAndCloses() {
+        try (HttpHarness broken = new HttpHarness(HttpSettings.basic(task -> {
+            throw new IllegalStateException("disk on fire");
+        }).withDirectories(null, filesDir))) {
+            broken.send("GET /files/a HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+            List<Response> responses = Response.parseAll(broken.readAll(), false);
+            assertEquals(1, responses.size(), "one answer, then the connection closes");
+            assertEquals(500, responses.get(0).status());
+            assertFalse(broken.channel.isOpen());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"gzip | true", "deflate, gzip;q=0.8 | true", "br;q=1.0, gzip;q=0.5 | true",
             "gzip;q=0 | false", "br, zstd | false", "* | true", "*;q=0 | false", "gzip;q=0, * | false", "x-gzip | true"})
