@@ -51,6 +51,8 @@ public final class ChatRoom {
     private final AtomicLong guests = new AtomicLong();
     private final AtomicLong slowConsumerCuts = new AtomicLong();
     private final AtomicLong rejectedClients = new AtomicLong();
+    private final AtomicLong messagesReceived = new AtomicLong();
+    private final AtomicLong messagesDelivered = new AtomicLong();
     private volatile boolean closing;
 
     /**
@@ -119,12 +121,14 @@ public final class ChatRoom {
 
     /** Sends {@code [nick] text} to every member but the sender. */
     void say(Channel sender, String text) {
-        broadcast(sender, "[" + nickOf(sender) + "] " + text);
+        messagesReceived.incrementAndGet();
+        messagesDelivered.addAndGet(broadcast(sender, "[" + nickOf(sender) + "] " + text));
     }
 
     /** Sends {@code * nick action} to every member but the sender. */
     void act(Channel sender, String action) {
-        broadcast(sender, "* " + nickOf(sender) + " " + action);
+        messagesReceived.incrementAndGet();
+        messagesDelivered.addAndGet(broadcast(sender, "* " + nickOf(sender) + " " + action));
     }
 
     Rename rename(Channel channel, String wanted) {
@@ -183,33 +187,36 @@ public final class ChatRoom {
     /**
      * Writes {@code line} to every member but {@code sender}: encoded once, one task per event loop (not per
      * member) carrying the shared buffer, each member getting a retained duplicate. Fewer cross-thread wake-ups
-     * is what keeps a fan-out to thousands cheap.
+     * is what keeps a fan-out to thousands cheap. Returns the number of recipients.
      */
-    private void broadcast(Channel sender, String line) {
+    private int broadcast(Channel sender, String line) {
         Map<EventLoop, List<Channel>> byLoop = new IdentityHashMap<>();
+        int recipients = 0;
         for (Channel member : members) {
             if (member != sender) {
                 byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(member);
+                recipients++;
             }
         }
         if (byLoop.isEmpty()) {
-            return;
+            return 0;
         }
         ByteBuf encoded = ChatLines.encode(sender.alloc(), line);
         try {
             for (Map.Entry<EventLoop, List<Channel>> entry : byLoop.entrySet()) {
                 ByteBuf shared = encoded.retainedDuplicate();
-                List<Channel> recipients = entry.getValue();
+                List<Channel> onLoop = entry.getValue();
                 EventLoop loop = entry.getKey();
                 if (loop.inEventLoop()) {
-                    deliver(shared, recipients);
+                    deliver(shared, onLoop);
                 } else {
-                    loop.execute(() -> deliver(shared, recipients));
+                    loop.execute(() -> deliver(shared, onLoop));
                 }
             }
         } finally {
             encoded.release();
         }
+        return recipients;
     }
 
     private static void deliver(ByteBuf shared, List<Channel> recipients) {
@@ -233,6 +240,16 @@ public final class ChatRoom {
     /** Clients cut because their queued output passed the limit, since the room was made. */
     public long slowConsumerCuts() {
         return slowConsumerCuts.get();
+    }
+
+    /** Chat lines (messages and actions) clients sent to the room, since it was made. */
+    public long messagesReceived() {
+        return messagesReceived.get();
+    }
+
+    /** Copies of those lines handed to recipients, since the room was made. */
+    public long messagesDelivered() {
+        return messagesDelivered.get();
     }
 
     /** Clients turned away because the room was full, since the room was made. */

@@ -49,6 +49,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private final Router router;
     private final long maxBody;
+    private final HttpMetrics metrics;
     private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Reply reply;
@@ -62,9 +63,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForQueue;
     private boolean pausedByExchange;
 
-    HttpServerHandler(Router router, long maxBody) {
+    HttpServerHandler(Router router, long maxBody, HttpMetrics metrics) {
         this.router = router;
         this.maxBody = maxBody;
+        this.metrics = metrics;
     }
 
     @Override
@@ -227,8 +229,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private void write(Reply from, HttpResponse response, boolean close) {
         responded = true;
+        metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         HttpRequest request = from.request;
-        boolean keepAlive = !close && !closing && !draining && request != null && HttpUtil.isKeepAlive(request);
+        // Draining, requests already read are still owed an answer; the last of them closes the connection.
+        boolean keepAlive = !close && !closing && !(draining && !requestQueued()) && request != null
+                && HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);
         if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             response.setProtocolVersion(HttpVersion.HTTP_1_0);
@@ -239,6 +244,15 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             flushUnlessInBatch();
             next();
         }
+    }
+
+    private boolean requestQueued() {
+        for (HttpObject msg : queued) {
+            if (msg instanceof HttpRequest) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void fail(Reply from, Throwable cause) {

@@ -32,11 +32,13 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup connections;
     private final HttpSettings settings;
     private final Router router;
+    private final HttpMetrics metrics;
 
     public HttpServerInitializer(ChannelGroup connections, HttpSettings settings) {
         this.connections = connections;
         this.settings = settings;
         this.router = new Router(settings);
+        this.metrics = new HttpMetrics(settings.registry());
     }
 
     @Override
@@ -55,6 +57,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         p.addLast(HTTP_COMPRESSOR, new TextCompressor());
         p.addLast(HTTP_BODY_LIMIT, new BodyLimitHandler(settings.maxBody()));
         p.addLast(CHUNKED_WRITER, new ChunkedWriteHandler());
-        p.addLast(HTTP_HANDLER, new HttpServerHandler(router, settings.maxBody()));
+        p.addLast(HTTP_HANDLER, new HttpServerHandler(router, settings.maxBody(), metrics));
     }
 }

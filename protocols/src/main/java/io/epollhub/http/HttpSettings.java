@@ -1,9 +1,14 @@
 package io.epollhub.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the HTTP service needs beyond its pipeline: where files live, its limits, and the executor that runs
@@ -16,9 +21,12 @@ import java.util.concurrent.Executor;
  *                      start) closes the connection; {@link Duration#ZERO} never
  * @param idleTimeout   a keep-alive connection with nothing in flight this long is closed; zero never
  * @param blocking      runs file-system calls
+ * @param registry      where request metrics go
+ * @param metrics       the Prometheus text for {@code /metrics}, or {@code null}: the route is off
+ * @param serving       true until shutdown begins; {@code /healthz} answers 503 after
  */
 public record HttpSettings(Path staticDir, Path filesDir, long maxBody, Duration headerTimeout, Duration idleTimeout,
-                           Executor blocking) {
+                           Executor blocking, MeterRegistry registry, Supplier<String> metrics, BooleanSupplier serving) {
 
     public static final long DEFAULT_MAX_BODY = 64L << 20;
 
@@ -26,6 +34,8 @@ public record HttpSettings(Path staticDir, Path filesDir, long maxBody, Duration
         Objects.requireNonNull(headerTimeout, "headerTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(blocking, "blocking");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(serving, "serving");
         if (maxBody < 0 || headerTimeout.isNegative() || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("invalid HTTP settings: " + maxBody + " " + headerTimeout + " " + idleTimeout);
         }
@@ -33,14 +43,19 @@ public record HttpSettings(Path staticDir, Path filesDir, long maxBody, Duration
 
     /** No files, default limits, blocking calls on {@code blocking}: enough for the hello service and tests. */
     public static HttpSettings basic(Executor blocking) {
-        return new HttpSettings(null, null, DEFAULT_MAX_BODY, Duration.ofSeconds(10), Duration.ofSeconds(60), blocking);
+        return new HttpSettings(null, null, DEFAULT_MAX_BODY, Duration.ofSeconds(10), Duration.ofSeconds(60), blocking,
+                new SimpleMeterRegistry(), null, () -> true);
     }
 
     public HttpSettings withDirectories(Path staticDir, Path filesDir) {
-        return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking);
+        return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking, registry, metrics, serving);
+    }
+
+    public HttpSettings withOperations(MeterRegistry registry, Supplier<String> metrics, BooleanSupplier serving) {
+        return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking, registry, metrics, serving);
     }
 
     public HttpSettings withLimits(long maxBody, Duration headerTimeout, Duration idleTimeout) {
-        return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking);
+        return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking, registry, metrics, serving);
     }
 }

@@ -19,6 +19,7 @@ final class Reply {
     private final ChannelHandlerContext ctx;
     final HttpRequest request;
     final String route;
+    final long startNanos = System.nanoTime();
 
     Reply(HttpServerHandler connection, ChannelHandlerContext ctx, HttpRequest request, String route) {
         this.connection = connection;

@@ -8,13 +8,17 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import io.netty.util.CharsetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Maps each request to its route. Shared by every connection: it holds no per-connection state. */
 final class Router {
@@ -27,10 +31,18 @@ final class Router {
     private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII)).asReadOnly());
 
+    static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
+
     private final StaticFiles staticFiles;
     private final FileStore files;
+    private final Supplier<String> metrics;
+    private final BooleanSupplier serving;
+    private final Executor blocking;
 
     Router(HttpSettings settings) {
+        this.metrics = settings.metrics();
+        this.serving = settings.serving();
+        this.blocking = settings.blocking();
         try {
             this.staticFiles = settings.staticDir() == null ? null : new StaticFiles(settings.staticDir(), settings.blocking());
             this.files = settings.filesDir() == null ? null : new FileStore(settings.filesDir(), settings.blocking());
@@ -42,7 +54,8 @@ final class Router {
     /** A short name of the route a request target goes to, for logs and metrics. */
     static String routeName(String uri) {
         String path = pathOf(uri);
-        if (path.equals("/") || path.equals("/user-agent") || path.equals("/sleep")) {
+        if (path.equals("/") || path.equals("/user-agent") || path.equals("/sleep") || path.equals("/healthz")
+                || path.equals("/metrics")) {
             return path;
         }
         for (String prefix : List.of("/echo/", "/static/", "/files/")) {
@@ -79,6 +92,22 @@ final class Router {
         }
         if (path.equals("/sleep")) {
             return getOrHead(request, reply) ? sleep(request, reply) : Exchange.DISCARD_BODY;
+        }
+        if (path.equals("/healthz")) {
+            if (getOrHead(request, reply)) {
+                boolean up = serving.getAsBoolean();
+                reply.send(Responses.text(request.protocolVersion(),
+                        up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, up ? "ok\n" : "shutting down\n"));
+            }
+            return Exchange.DISCARD_BODY;
+        }
+        if (path.equals("/metrics") && metrics != null) {
+            if (getOrHead(request, reply)) {
+                // Off the event loop: a scrape formats every meter, which is no job for a loop serving clients.
+                FileStore.run(reply, blocking, () -> reply.send(Responses.full(request.protocolVersion(), HttpResponseStatus.OK,
+                        PROMETHEUS_TEXT, Unpooled.copiedBuffer(metrics.get(), CharsetUtil.UTF_8))));
+            }
+            return Exchange.DISCARD_BODY;
         }
         if (path.startsWith("/static/") && staticFiles != null) {
             return staticFiles.handle(request, reply, path.substring("/static/".length()));

@@ -94,6 +94,10 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "Close keep-alive connections idle this long (0: never).")
     private Duration idleTimeout;
 
+    @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on", converter = OnOffConverter.class,
+            description = "Serve Prometheus metrics at GET /metrics.")
+    private boolean metrics;
+
     @Option(names = "--chat-max-line", paramLabel = "BYTES", defaultValue = "4096",
             description = "Longest chat line; longer ones are refused and discarded.")
     private int chatMaxLine;
@@ -146,7 +150,7 @@ public final class EpollhubCommand implements Callable<Integer> {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
                 shutdownTimeout,
                 new HttpConfig(staticDir != null ? staticDir : HttpConfig.defaultStaticDir(), filesDir, maxBody,
-                        blockingThreads, headerTimeout, idleTimeout),
+                        blockingThreads, headerTimeout, idleTimeout, metrics),
                 ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate));
     }
 

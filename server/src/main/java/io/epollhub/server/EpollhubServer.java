@@ -5,10 +5,12 @@ import io.epollhub.chat.ChatServerInitializer;
 import io.epollhub.http.DrainEvent;
 import io.epollhub.http.HttpServerInitializer;
 import io.epollhub.http.HttpSettings;
+import io.epollhub.metrics.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -49,6 +51,7 @@ public final class EpollhubServer {
     private final EventExecutor roomExecutor;
     private final ChatRoom chatRoom;
     private final ChannelGroup httpConnections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
+    private final Metrics metrics = new Metrics();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Channel httpChannel;
@@ -60,6 +63,7 @@ public final class EpollhubServer {
         this.blocking = blockingExecutor(config.http().blockingThreads());
         this.roomExecutor = new DefaultEventExecutor(new DefaultThreadFactory("epollhub-chat-room"));
         this.chatRoom = new ChatRoom(roomExecutor, config.chat().maxClients());
+        metrics.bindServer(httpConnections, chatRoom);
         this.bossGroup = transport.newGroup(config.bossThreads(), "epollhub-boss");
         this.workerGroup = transport.newGroup(config.effectiveWorkerThreads(), "epollhub-worker");
     }
@@ -72,8 +76,10 @@ public final class EpollhubServer {
     public static EpollhubServer start(ServerConfig config) {
         EpollhubServer server = new EpollhubServer(config, Transport.select(config.transport()));
         try {
-            server.httpChannel = server.bind("http", config.httpPort(), new HttpServerInitializer(server.httpConnections, server.httpSettings()));
-            server.chatChannel = server.bind("chat", config.chatPort(), new ChatServerInitializer(server.chatRoom, config.chat()));
+            server.httpChannel = server.bind("http", config.httpPort(),
+                    new HttpServerInitializer(server.httpConnections, server.httpSettings()));
+            server.chatChannel = server.bind("chat", config.chatPort(),
+                    new ChatServerInitializer(server.chatRoom, config.chat()));
         } catch (RuntimeException e) {
             server.releaseResources();
             throw e;
@@ -95,7 +101,8 @@ public final class EpollhubServer {
     private HttpSettings httpSettings() {
         HttpConfig http = config.http();
         return new HttpSettings(http.staticDir(), http.filesDir(), http.maxBody(), http.headerTimeout(),
-                http.idleTimeout(), blocking);
+                http.idleTimeout(), blocking, metrics.registry(), http.metrics() ? metrics::scrape : null,
+                () -> !stopping.get());
     }
 
     /** Bounded in threads, not in queue: uploads pace themselves by pausing their connection's reads. */
@@ -106,13 +113,20 @@ public final class EpollhubServer {
         return executor;
     }
 
-    private Channel bind(String service, int port, ChannelHandler initializer) {
+    private Channel bind(String service, int port, ChannelHandler protocol) {
+        TrafficCounter traffic = new TrafficCounter(metrics.registry(), service);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer);
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(TrafficCounter.NAME, traffic);
+                        ch.pipeline().addLast(protocol);
+                    }
+                });
         transport.configure(bootstrap, config.epollMode());
         ChannelFuture bound = bootstrap.bind(config.host(), port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -143,6 +157,11 @@ public final class EpollhubServer {
     /** Open HTTP connections, for diagnostics and tests (read-only). */
     public Set<Channel> httpConnections() {
         return Collections.unmodifiableSet(httpConnections);
+    }
+
+    /** The Prometheus text {@code /metrics} serves, for tests and diagnostics. */
+    public String scrapeMetrics() {
+        return metrics.scrape();
     }
 
     public ChatRoom chatRoom() {
@@ -199,6 +218,7 @@ public final class EpollhubServer {
         workers.awaitUninterruptibly(timeout);
         roomExecutor.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
         blocking.shutdownNow();
+        metrics.close();
     }
 
     private static long remainingMillis(long deadline) {

@@ -11,10 +11,10 @@ import java.time.Duration;
  * @param filesDir  root of {@code /files/}, or {@code null}: the route is off
  */
 public record HttpConfig(Path staticDir, Path filesDir, long maxBody, int blockingThreads, Duration headerTimeout,
-                         Duration idleTimeout) {
+                         Duration idleTimeout, boolean metrics) {
 
     public static final HttpConfig DEFAULTS = new HttpConfig(null, null, 64L << 20, 16, Duration.ofSeconds(10),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), true);
 
     public HttpConfig {
         staticDir = directory("static", staticDir);
@@ -37,11 +37,11 @@ public record HttpConfig(Path staticDir, Path filesDir, long maxBody, int blocki
     }
 
     public HttpConfig withDirectories(Path staticDir, Path filesDir) {
-        return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout);
+        return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout, metrics);
     }
 
     public HttpConfig withLimits(long maxBody, Duration headerTimeout, Duration idleTimeout) {
-        return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout);
+        return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout, metrics);
     }
 
     private static Path directory(String what, Path dir) {
