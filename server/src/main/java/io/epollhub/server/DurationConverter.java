@@ -12,6 +12,14 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?");
 
+    /** The other way: {@code 500ms}, {@code 5s}, {@code 2m}, as the flags take it. */
+    static String format(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+    }
+
     @Override
     public Duration convert(String value) {
         Matcher m = DURATION.matcher(value.trim());

@@ -8,21 +8,33 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Lets every flag be set from the environment, for containers: {@code --http-port} reads
- * {@code EPOLLHUB_HTTP_PORT}. A flag on the command line still wins.
+ * Where a flag not given on the command line takes its value from: the environment first, for containers
+ * ({@code --http-port} reads {@code EPOLLHUB_HTTP_PORT}), then the config file ({@code http-port}), then the
+ * flag's own default. So: flags > environment > file > defaults.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
     static final String PREFIX = "EPOLLHUB_";
 
     private final Map<String, String> environment;
+    private final Map<String, String> file;
 
     EnvironmentDefaults() {
         this(System.getenv());
     }
 
     EnvironmentDefaults(Map<String, String> environment) {
+        this(environment, Map.of());
+    }
+
+    EnvironmentDefaults(Map<String, String> environment, Map<String, String> file) {
         this.environment = environment;
+        this.file = file;
+    }
+
+    /** The name an option is declared with first: {@code --files-dir}, not its alias {@code --directory}. */
+    static String primaryName(OptionSpec option) {
+        return option.names()[0];
     }
 
     static String variableFor(String longOption) {
@@ -31,11 +43,15 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec argSpec) {
-        if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--") && !option.usageHelp()
+        if (argSpec instanceof OptionSpec option && primaryName(option).startsWith("--") && !option.usageHelp()
                 && !option.versionHelp()) {
-            String value = environment.get(variableFor(option.longestName()));
+            String value = environment.get(variableFor(primaryName(option)));
             if (value != null && !value.isBlank()) {
                 return value.trim();
+            }
+            String fromFile = file.get(primaryName(option).substring(2));
+            if (fromFile != null && !fromFile.isBlank()) {
+                return fromFile;
             }
         }
         return null;

@@ -5,7 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import picocli.CommandLine.Model.OptionSpec;
+
 import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -32,6 +38,13 @@ public final class EpollhubCommand implements Callable<Integer> {
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from this .properties or YAML file (keys are the flag names: http-port=8080).")
+    private Path configFile;
+
+    @Option(names = "--print-config", description = "Print the effective configuration (secrets redacted) and exit.")
+    private boolean printConfig;
 
     @Option(names = "--host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
             description = "Address both services listen on.")
@@ -124,8 +137,21 @@ public final class EpollhubCommand implements Callable<Integer> {
     }
 
     static int run(PrintWriter err, String... args) {
+        return run(new PrintWriter(System.out, true), err, System.getenv(), args);
+    }
+
+    static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
+        Map<String, String> fileSettings;
+        try {
+            fileSettings = loadConfigFile(args, environment);
+        } catch (ConfigException e) {
+            err.println("epollhub: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
         CommandLine cli = commandLine(new EpollhubCommand())
+                .setOut(out)
                 .setErr(err)
+                .setDefaultValueProvider(new EnvironmentDefaults(environment, fileSettings))
                 .setParameterExceptionHandler((e, ignored) -> {
                     e.getCommandLine().getErr().println("epollhub: " + e.getMessage() + " (see --help)");
                     return EXIT_CONFIG;
@@ -138,6 +164,36 @@ public final class EpollhubCommand implements Callable<Integer> {
                     throw e;
                 });
         return cli.execute(args);
+    }
+
+    /**
+     * The {@code --config} file's settings, read before the flags are parsed because its values are the flags'
+     * defaults. Unknown keys are refused, so a typo does not pass silently.
+     */
+    static Map<String, String> loadConfigFile(String[] args, Map<String, String> environment) {
+        String path = environment.get(EnvironmentDefaults.variableFor("--config"));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                path = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                path = args[i].substring("--config=".length());
+            }
+        }
+        if (path == null || path.isBlank()) {
+            return Map.of();
+        }
+        Map<String, String> settings = ConfigFile.load(Path.of(path));
+        Set<String> known = new HashSet<>();
+        for (OptionSpec option : commandLine(new EpollhubCommand()).getCommandSpec().options()) {
+            known.add(EnvironmentDefaults.primaryName(option).substring(2));
+        }
+        known.removeAll(List.of("config", "print-config", "help", "version"));
+        for (String key : settings.keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException("unknown setting '" + key + "' in config file " + path);
+            }
+        }
+        return settings;
     }
 
     static CommandLine commandLine(EpollhubCommand command) {
@@ -157,11 +213,39 @@ public final class EpollhubCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = config();
+        if (printConfig) {
+            printConfig(spec.commandLine().getOut());
+            return 0;
+        }
         Logging.setLevel(logLevel);
         EpollhubServer server = EpollhubServer.start(config);
         Signals.onTermination(server::stop);
         server.stopped().join();
         return 0;
+    }
+
+    /** Options whose values never appear in {@code --print-config}. */
+    static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token");
+
+    /** Every setting as {@code name=value}, in the file format {@code --config} reads. */
+    private void printConfig(PrintWriter out) {
+        for (OptionSpec option : spec.options()) {
+            String name = EnvironmentDefaults.primaryName(option).substring(2);
+            if (option.usageHelp() || option.versionHelp() || name.equals("config") || name.equals("print-config")) {
+                continue;
+            }
+            Object value = option.getValue();
+            String text = value == null ? ""
+                    : value instanceof Duration d ? DurationConverter.format(d)
+                    : value instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT)
+                    : value instanceof Boolean b ? (b ? "on" : "off")
+                    : String.valueOf(value);
+            if (SECRET_WORDS.stream().anyMatch(name::contains) && !text.isEmpty()) {
+                text = "<redacted>";
+            }
+            out.println(name + "=" + text);
+        }
+        out.flush();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

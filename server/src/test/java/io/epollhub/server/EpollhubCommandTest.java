@@ -110,6 +110,70 @@ class EpollhubCommandTest {
     }
 
     @Test
+    void filesDirAliasAndItsVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertEquals(dir.toAbsolutePath(), parse(Map.of("EPOLLHUB_FILES_DIR", dir.toString())).http().filesDir());
+        assertEquals(dir.toAbsolutePath(), parse(Map.of(), "--directory", dir.toString()).http().filesDir());
+    }
+
+    /** Runs the command line as main does, with {@code env} as the environment; returns status, stdout, stderr. */
+    private static String[] runCli(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = EpollhubCommand.run(new PrintWriter(out), new PrintWriter(err), env, args);
+        return new String[] {String.valueOf(status), out.toString(), err.toString()};
+    }
+
+    @Test
+    void precedenceIsFlagsThenEnvironmentThenFileThenDefaults(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path yaml = java.nio.file.Files.writeString(dir.resolve("epollhub.yaml"),
+                "http-port: 8181\nchat-port: 9292\nchat:\n  max-line: 100\n  rate: 2.5\n");
+        String[] result = runCli(Map.of("EPOLLHUB_CHAT_PORT", "9191"), "--config", yaml.toString(), "--chat-rate", "3",
+                "--print-config");
+        assertEquals("0", result[0], result[2]);
+        String printed = result[1];
+        assertTrue(printed.contains("http-port=8181\n"), printed);        // file
+        assertTrue(printed.contains("chat-port=9191\n"), printed);        // environment over file
+        assertTrue(printed.contains("chat-rate=3.0\n"), printed);         // flag over file
+        assertTrue(printed.contains("chat-max-line=100\n"), printed);     // nested YAML
+        assertTrue(printed.contains("host=0.0.0.0\n"), printed);          // default
+        assertTrue(printed.contains("shutdown-timeout=5s\n"), printed);
+        assertTrue(printed.contains("transport=auto\n"), printed);
+    }
+
+    @Test
+    void propertiesFilesAndTheConfigVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path properties = java.nio.file.Files.writeString(dir.resolve("epollhub.properties"),
+                "# comment\nhttp-port = 8282\nmetrics=off\n");
+        String[] result = runCli(Map.of("EPOLLHUB_CONFIG", properties.toString()), "--print-config");
+        assertEquals("0", result[0], result[2]);
+        assertTrue(result[1].contains("http-port=8282\n"), result[1]);
+        assertTrue(result[1].contains("metrics=off\n"), result[1]);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "typo.yaml | htp-port: 1 | epollhub: unknown setting 'htp-port' in config file ",
+            "list.yaml | host: [a, b] | epollhub: config file ",
+            "broken.yaml | 'a: [1' | epollhub: config file ",
+            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not an int"})
+    void badConfigFilesExitTwo(String name, String content, String message,
+                               @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve(name), content + "\n");
+        String[] result = runCli(Map.of(), "--config", file.toString());
+        assertEquals("2", result[0]);
+        assertTrue(result[2].startsWith(message), result[2]);
+        assertEquals(1, result[2].lines().count(), "one line: " + result[2]);
+    }
+
+    @Test
+    void missingConfigFileExitsTwo() {
+        String[] result = runCli(Map.of(), "--config", "/no/such/epollhub.yaml");
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: config file /no/such/epollhub.yaml does not exist\n", result[2]);
+    }
+
+    @Test
     void helpNamesTheEnvironmentVariables() {
         StringWriter out = new StringWriter();
         EpollhubCommand.commandLine(new EpollhubCommand()).setOut(new PrintWriter(out)).execute("--help");
