@@ -63,6 +63,29 @@ class ProcessIT {
     }
 
     @Test
+    void accessLogGetsOneCombinedLineperRequest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("access.log");
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--access-log", log.toString()).awaitStarted();
+             HttpConnection http = new HttpConnection(server.http())) {
+            assertEquals(200, http.exchange("GET /echo/x HTTP/1.1\r\nUser-Agent: it/1\r\n\r\n").status());
+            assertEquals(404, http.exchange("GET /nope HTTP/1.1\r\n\r\n").status());
+            RunningServer.await(() -> lines(log).size() == 2, 10, "access log lines: " + lines(log));
+            List<String> lines = lines(log);
+            assertTrue(lines.get(0).matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /echo/x HTTP/1\\.1\" 200 1 \"-\" \"it/1\""), lines.get(0));
+            assertTrue(lines.get(1).contains("\"GET /nope HTTP/1.1\" 404 10"), lines.get(1));
+        }
+    }
+
+    private static List<String> lines(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : List.of();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    @Test
     void unknownFlagExitsTwo() throws Exception {
         try (ServerProcess server = ServerProcess.start("--no-such-flag")) {
             assertEquals(2, server.awaitExit(20));

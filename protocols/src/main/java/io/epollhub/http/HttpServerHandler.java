@@ -230,6 +230,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private void write(Reply from, HttpResponse response, boolean close) {
         responded = true;
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
+        AccessLog.record(ctx.channel().remoteAddress(), from.request, response);
         HttpRequest request = from.request;
         // Draining, requests already read are still owed an answer; the last of them closes the connection.
         boolean keepAlive = !close && !closing && !(draining && !requestQueued()) && request != null

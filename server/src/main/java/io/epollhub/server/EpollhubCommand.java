@@ -78,6 +78,10 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "trace, debug, info, warn, error or off.")
     private String logLevel;
 
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "Write one combined-log-format line per HTTP request to FILE, or - for standard output (off when not given).")
+    private String accessLog;
+
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
             description = "Longest graceful shutdown on SIGTERM/SIGINT (e.g. 500ms, 5s).")
@@ -218,6 +222,9 @@ public final class EpollhubCommand implements Callable<Integer> {
             return 0;
         }
         Logging.setLevel(logLevel);
+        if (accessLog != null && !accessLog.isBlank()) {
+            Logging.accessLog(accessLog);
+        }
         EpollhubServer server = EpollhubServer.start(config);
         Signals.onTermination(server::stop);
         server.stopped().join();

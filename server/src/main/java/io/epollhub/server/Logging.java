@@ -1,7 +1,14 @@
 package io.epollhub.server;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
@@ -22,6 +29,49 @@ final class Logging {
         }
         return level;
     }
+
+    /**
+     * Sends the access log ({@code epollhub.access}) to {@code target}: {@code -} for standard output, else a
+     * file appended to. Through Logback's {@code AsyncAppender} with {@code neverBlock}: under a burst it drops
+     * lines rather than make an event loop wait.
+     */
+    static void accessLog(String target) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> sink;
+        if (target.equals("-")) {
+            sink = new ConsoleAppender<>();
+        } else {
+            FileAppender<ILoggingEvent> file = new FileAppender<>();
+            file.setFile(target);
+            file.setAppend(true);
+            sink = file;
+        }
+        sink.setContext(context);
+        sink.setName("access-sink");
+        sink.setEncoder(encoder);
+        sink.start();
+        if (!sink.isStarted()) {
+            throw new ConfigException("cannot write the access log to " + target);
+        }
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("access");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.addAppender(sink);
+        async.start();
+        Logger access = context.getLogger(ACCESS_LOGGER);
+        access.setAdditive(false);
+        access.setLevel(Level.INFO);
+        access.addAppender(async);
+    }
+
+    static final String ACCESS_LOGGER = "epollhub.access";
 
     static void setLevel(String name) {
         String level = checkLevel(name);
