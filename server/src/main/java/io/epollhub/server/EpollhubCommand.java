@@ -50,13 +50,31 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "Address both services listen on.")
     private String host;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "HTTP port (0: any free port; the start log line shows it).")
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
+            description = "HTTP port (0: any free port, shown in the start log line; off: none).")
     private int httpPort;
 
-    @Option(names = "--chat-port", paramLabel = "PORT", defaultValue = "9000",
-            description = "Chat port (0: any free port).")
+    @Option(names = "--chat-port", paramLabel = "PORT", defaultValue = "9000", converter = PortConverter.class,
+            description = "Chat port (0: any free port; off: none).")
     private int chatPort;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (PEM); turns TLS on with --tls-key.")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key (PEM, PKCS#8, unencrypted).")
+    private Path tlsKey;
+
+    @Option(names = "--tls-self-signed", paramLabel = "on|off", defaultValue = "off", arity = "0..1", fallbackValue = "on",
+            description = "TLS with a throwaway self-signed certificate for localhost: local trials only.")
+    private Switch tlsSelfSigned;
+
+    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "8443", converter = PortConverter.class,
+            description = "HTTPS port when TLS is on (0: any free port; off: none).")
+    private int httpsPort;
+
+    @Option(names = "--chat-tls-port", paramLabel = "PORT", defaultValue = "9443", converter = PortConverter.class,
+            description = "Chat-over-TLS port when TLS is on (0: any free port; off: none).")
+    private int chatTlsPort;
 
     @Option(names = "--boss-threads", paramLabel = "N", defaultValue = "1",
             description = "Event loops accepting connections.")
@@ -111,9 +129,9 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "Close keep-alive connections idle this long (0: never).")
     private Duration idleTimeout;
 
-    @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on", converter = OnOffConverter.class,
+    @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on", arity = "0..1", fallbackValue = "on",
             description = "Serve Prometheus metrics at GET /metrics.")
-    private boolean metrics;
+    private Switch metrics;
 
     @Option(names = "--chat-max-line", paramLabel = "BYTES", defaultValue = "4096",
             description = "Longest chat line; longer ones are refused and discarded.")
@@ -210,8 +228,9 @@ public final class EpollhubCommand implements Callable<Integer> {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
                 shutdownTimeout,
                 new HttpConfig(staticDir != null ? staticDir : HttpConfig.defaultStaticDir(), filesDir, maxBody,
-                        blockingThreads, headerTimeout, idleTimeout, metrics),
-                ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate));
+                        blockingThreads, headerTimeout, idleTimeout, metrics.isOn()),
+                ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate),
+                new TlsConfig(tlsCert, tlsKey, tlsSelfSigned.isOn(), httpsPort, chatTlsPort));
     }
 
     @Override
@@ -232,7 +251,7 @@ public final class EpollhubCommand implements Callable<Integer> {
     }
 
     /** Options whose values never appear in {@code --print-config}. */
-    static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token");
+    static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "tls-key");
 
     /** Every setting as {@code name=value}, in the file format {@code --config} reads. */
     private void printConfig(PrintWriter out) {
@@ -245,7 +264,6 @@ public final class EpollhubCommand implements Callable<Integer> {
             String text = value == null ? ""
                     : value instanceof Duration d ? DurationConverter.format(d)
                     : value instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT)
-                    : value instanceof Boolean b ? (b ? "on" : "off")
                     : String.valueOf(value);
             if (SECRET_WORDS.stream().anyMatch(name::contains) && !text.isEmpty()) {
                 text = "<redacted>";

@@ -9,12 +9,14 @@ import io.epollhub.metrics.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -32,6 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Both services on one boss group and one worker group: the HTTP service and the chat room, each on
@@ -42,6 +45,8 @@ public final class EpollhubServer {
     private static final Logger log = LoggerFactory.getLogger(EpollhubServer.class);
 
     static final String SHUTDOWN_NOTICE = "* server shutting down";
+    public static final String TLS_HANDLER = "tls";
+    static final String TLS_HANDSHAKES = "tlsHandshakes";
 
     private final ServerConfig config;
     private final Transport transport;
@@ -54,12 +59,16 @@ public final class EpollhubServer {
     private final Metrics metrics = new Metrics();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Tls tls;
     private Channel httpChannel;
     private Channel chatChannel;
+    private Channel httpsChannel;
+    private Channel chatTlsChannel;
 
     private EpollhubServer(ServerConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
+        this.tls = config.tls().enabled() ? Tls.start(config.tls(), metrics.registry()) : null;
         this.blocking = blockingExecutor(config.http().blockingThreads());
         this.roomExecutor = new DefaultEventExecutor(new DefaultThreadFactory("epollhub-chat-room"));
         this.chatRoom = new ChatRoom(roomExecutor, config.chat().maxClients());
@@ -76,17 +85,26 @@ public final class EpollhubServer {
     public static EpollhubServer start(ServerConfig config) {
         EpollhubServer server = new EpollhubServer(config, Transport.select(config.transport()));
         try {
-            server.httpChannel = server.bind("http", config.httpPort(),
-                    new HttpServerInitializer(server.httpConnections, server.httpSettings()));
-            server.chatChannel = server.bind("chat", config.chatPort(),
-                    new ChatServerInitializer(server.chatRoom, config.chat()));
+            HttpServerInitializer http = new HttpServerInitializer(server.httpConnections, server.httpSettings());
+            ChatServerInitializer chat = new ChatServerInitializer(server.chatRoom, config.chat());
+            server.httpChannel = server.bind("http", config.httpPort(), http, null);
+            server.chatChannel = server.bind("chat", config.chatPort(), chat, null);
+            if (server.tls != null) {
+                server.httpsChannel = server.bind("https", config.tls().httpsPort(), http, server.tls::newHttpHandler);
+                server.chatTlsChannel = server.bind("chat tls", config.tls().chatTlsPort(), chat, server.tls::newChatHandler);
+            }
         } catch (RuntimeException e) {
             server.releaseResources();
             throw e;
         }
-        log.info("epollhub started: transport={} boss={} workers={} http={} chat={}",
-                server.transport.describe(config.epollMode()), config.bossThreads(), config.effectiveWorkerThreads(),
-                server.format(server.httpAddress()), server.format(server.chatAddress()));
+        StringBuilder listeners = new StringBuilder("http=" + server.format(server.httpChannel) + " chat="
+                + server.format(server.chatChannel));
+        if (server.tls != null) {
+            listeners.append(" https=").append(server.format(server.httpsChannel))
+                    .append(" chat-tls=").append(server.format(server.chatTlsChannel));
+        }
+        log.info("epollhub started: transport={} boss={} workers={} {}", server.transport.describe(config.epollMode()),
+                config.bossThreads(), config.effectiveWorkerThreads(), listeners);
         HttpConfig http = config.http();
         log.info("http: static={} files={} max-body={} blocking-threads={} header-timeout={} idle-timeout={}",
                 orOff(http.staticDir()), orOff(http.filesDir()), http.maxBody(), http.blockingThreads(),
@@ -113,7 +131,11 @@ public final class EpollhubServer {
         return executor;
     }
 
-    private Channel bind(String service, int port, ChannelHandler protocol) {
+    /** Listens for {@code service} on {@code port}, with TLS in front when {@code tls} is given; {@code null} when off. */
+    private Channel bind(String service, int port, ChannelHandler protocol, Function<ByteBufAllocator, SslHandler> tls) {
+        if (port == ServerConfig.OFF) {
+            return null;
+        }
         TrafficCounter traffic = new TrafficCounter(metrics.registry(), service);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -124,6 +146,10 @@ public final class EpollhubServer {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(TrafficCounter.NAME, traffic);
+                        if (tls != null) {
+                            ch.pipeline().addLast(TLS_HANDLER, tls.apply(ch.alloc()));
+                            ch.pipeline().addLast(TLS_HANDSHAKES, EpollhubServer.this.tls.handshakeCounter());
+                        }
                         ch.pipeline().addLast(protocol);
                     }
                 });
@@ -146,12 +172,25 @@ public final class EpollhubServer {
         return new ConfigException("cannot listen for " + service + " on " + config.host() + ":" + port + ": " + reason);
     }
 
+    /** Where HTTP listens, or {@code null} when its port is off; likewise the others. */
     public InetSocketAddress httpAddress() {
-        return (InetSocketAddress) httpChannel.localAddress();
+        return address(httpChannel);
     }
 
     public InetSocketAddress chatAddress() {
-        return (InetSocketAddress) chatChannel.localAddress();
+        return address(chatChannel);
+    }
+
+    public InetSocketAddress httpsAddress() {
+        return address(httpsChannel);
+    }
+
+    public InetSocketAddress chatTlsAddress() {
+        return address(chatTlsChannel);
+    }
+
+    private static InetSocketAddress address(Channel channel) {
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
     /** Open HTTP connections, for diagnostics and tests (read-only). */
@@ -186,8 +225,11 @@ public final class EpollhubServer {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         log.info("epollhub shutting down: {} http and {} chat connections open", httpConnections.size(), chatRoom.size());
         try {
-            httpChannel.close().awaitUninterruptibly(remainingMillis(deadline));
-            chatChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+            for (Channel listener : new Channel[] {httpChannel, chatChannel, httpsChannel, chatTlsChannel}) {
+                if (listener != null) {
+                    listener.close().awaitUninterruptibly(remainingMillis(deadline));
+                }
+            }
             Future<Void> chatClosed = chatRoom.closeAll(SHUTDOWN_NOTICE);
             for (Channel connection : httpConnections) {
                 connection.eventLoop().execute(() -> connection.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
@@ -218,6 +260,9 @@ public final class EpollhubServer {
         workers.awaitUninterruptibly(timeout);
         roomExecutor.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
         blocking.shutdownNow();
+        if (tls != null) {
+            tls.close();
+        }
         metrics.close();
     }
 
@@ -225,9 +270,12 @@ public final class EpollhubServer {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
-    /** The configured host (as the user wrote it) with the port actually bound. */
-    private String format(InetSocketAddress bound) {
+    /** The configured host (as the user wrote it) with the port actually bound, or {@code off}. */
+    private String format(Channel listener) {
+        if (listener == null) {
+            return "off";
+        }
         String host = config.host();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address(listener).getPort();
     }
 }

@@ -22,9 +22,12 @@ public record ServerConfig(
         TriggerMode epollMode,
         Duration shutdownTimeout,
         HttpConfig http,
-        ChatSettings chat) {
+        ChatSettings chat,
+        TlsConfig tls) {
 
     public static final int MAX_CHAT_LINE = 1 << 20;
+    /** A port of this value is not listened on. */
+    public static final int OFF = -1;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -33,10 +36,18 @@ public record ServerConfig(
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(chat, "chat");
+        Objects.requireNonNull(tls, "tls");
         checkPort("http", httpPort);
         checkPort("chat", chatPort);
-        if (httpPort != 0 && httpPort == chatPort) {
-            throw new ConfigException("http and chat ports must differ (both are " + httpPort + ")");
+        checkPort("https", tls.httpsPort());
+        checkPort("chat tls", tls.chatTlsPort());
+        checkDistinct("http", httpPort, "chat", chatPort);
+        if (tls.enabled()) {
+            checkDistinct("http", httpPort, "https", tls.httpsPort());
+            checkDistinct("http", httpPort, "chat tls", tls.chatTlsPort());
+            checkDistinct("chat", chatPort, "https", tls.httpsPort());
+            checkDistinct("chat", chatPort, "chat tls", tls.chatTlsPort());
+            checkDistinct("https", tls.httpsPort(), "chat tls", tls.chatTlsPort());
         }
         if (new InetSocketAddress(host, 0).isUnresolved()) {
             throw new ConfigException("unknown host '" + host + "'");
@@ -79,27 +90,32 @@ public record ServerConfig(
     /** The documented defaults: every interface, ports 8080 and 9000, the best transport, edge-triggered. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, 9000, 1, 0, TransportChoice.AUTO, TriggerMode.EDGE,
-                Duration.ofSeconds(5), HttpConfig.DEFAULTS, ChatSettings.DEFAULTS);
+                Duration.ofSeconds(5), HttpConfig.DEFAULTS, ChatSettings.DEFAULTS, TlsConfig.DISABLED);
     }
 
     public ServerConfig withAddress(String host, int httpPort, int chatPort) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat);
+                shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withTransport(TransportChoice transport, TriggerMode epollMode) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat);
+                shutdownTimeout, http, chat, tls);
+    }
+
+    public ServerConfig withTls(TlsConfig tls) {
+        return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
+                shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withHttp(HttpConfig http) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat);
+                shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withChat(ChatSettings chat) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat);
+                shutdownTimeout, http, chat, tls);
     }
 
     /** The worker count with 0 resolved to the number of cores. */
@@ -108,8 +124,14 @@ public record ServerConfig(
     }
 
     private static void checkPort(String service, int port) {
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("invalid " + service + " port " + port + " (must be 0-65535)");
+        if (port != OFF && (port < 0 || port > 65535)) {
+            throw new ConfigException("invalid " + service + " port " + port + " (must be 0-65535, or off)");
+        }
+    }
+
+    private static void checkDistinct(String a, int portA, String b, int portB) {
+        if (portA > 0 && portA == portB) {
+            throw new ConfigException(a + " and " + b + " ports must differ (both are " + portA + ")");
         }
     }
 }

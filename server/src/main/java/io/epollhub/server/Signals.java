@@ -16,6 +16,18 @@ final class Signals {
     private Signals() {
     }
 
+    /** SIGHUP, the conventional "reload your configuration" signal. */
+    static void onHangup(Runnable action) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> {
+                log.info("received SIGHUP");
+                new Thread(action, "epollhub-reload").start();
+            });
+        } catch (IllegalArgumentException e) {
+            log.debug("cannot handle SIGHUP: {}", e.getMessage());
+        }
+    }
+
     static void onTermination(Runnable action) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {

@@ -38,7 +38,8 @@ class EpollhubCommandTest {
                 "--shutdown-timeout", "250ms", "--chat-max-line", "100", "--chat-max-clients", "7",
                 "--chat-max-pending", "64KiB", "--chat-idle-timeout", "1m", "--chat-rate", "2.5");
         assertEquals(new ServerConfig("127.0.0.1", 1, 2, 2, 3, TransportChoice.NIO, TriggerMode.LEVEL,
-                Duration.ofMillis(250), HttpConfig.DEFAULTS, new ChatSettings(100, 7, 65536, Duration.ofMinutes(1), 2.5)), config);
+                Duration.ofMillis(250), HttpConfig.DEFAULTS, new ChatSettings(100, 7, 65536, Duration.ofMinutes(1), 2.5),
+                TlsConfig.DISABLED), config);
     }
 
     @Test
@@ -61,8 +62,11 @@ class EpollhubCommandTest {
 
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
-                Arguments.of(new String[] {"--http-port", "70000"}, "invalid http port 70000 (must be 0-65535)"),
-                Arguments.of(new String[] {"--chat-port", "-1"}, "invalid chat port -1 (must be 0-65535)"),
+                Arguments.of(new String[] {"--http-port", "70000"}, "invalid http port 70000 (must be 0-65535, or off)"),
+                Arguments.of(new String[] {"--chat-port", "-2"}, "invalid chat port -2 (must be 0-65535, or off)"),
+                Arguments.of(new String[] {"--tls-self-signed", "on", "--https-port", "8080"},
+                        "http and https ports must differ (both are 8080)"),
+                Arguments.of(new String[] {"--tls-cert", "/tmp/c.pem"}, "tls needs both a certificate and a key (tls-cert and tls-key)"),
                 Arguments.of(new String[] {"--http-port", "9000"}, "http and chat ports must differ (both are 9000)"),
                 Arguments.of(new String[] {"--boss-threads", "0"}, "invalid boss threads 0 (must be at least 1)"),
                 Arguments.of(new String[] {"--worker-threads", "-2"},
@@ -85,7 +89,7 @@ class EpollhubCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--bogus | epollhub: Unknown option: '--bogus' (see --help)",
-            "--http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not an int (see --help)",
+            "--http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port (a number, 0 for any, or off) (see --help)",
             "--transport=kqueue | epollhub: Invalid value for option '--transport': expected one of [AUTO, EPOLL, NIO] (case-insensitive) but was 'kqueue' (see --help)",
             "--shutdown-timeout=soon | epollhub: Invalid value for option '--shutdown-timeout': 'soon' is not a duration (e.g. 500ms, 5s, 1m) (see --help)",
             "--log-level=loud | epollhub: invalid log level 'loud' (one of trace, debug, info, warn, error, off)",
@@ -156,7 +160,7 @@ class EpollhubCommandTest {
             "typo.yaml | htp-port: 1 | epollhub: unknown setting 'htp-port' in config file ",
             "list.yaml | host: [a, b] | epollhub: config file ",
             "broken.yaml | 'a: [1' | epollhub: config file ",
-            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not an int"})
+            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port"})
     void badConfigFilesExitTwo(String name, String content, String message,
                                @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve(name), content + "\n");
@@ -171,6 +175,21 @@ class EpollhubCommandTest {
         String[] result = runCli(Map.of(), "--config", "/no/such/epollhub.yaml");
         assertEquals("2", result[0]);
         assertEquals("epollhub: config file /no/such/epollhub.yaml does not exist\n", result[2]);
+    }
+
+    @Test
+    void switchesTakeOnOffOrNothing() {
+        assertTrue(parse(Map.of(), "--tls-self-signed").tls().selfSigned());
+        assertEquals(false, parse(Map.of(), "--metrics", "off").http().metrics());
+        assertEquals(false, parse(Map.of(), "--metrics=off").http().metrics());
+        assertTrue(parse(Map.of(), "--metrics").http().metrics());
+    }
+
+    @Test
+    void portsCanBeTurnedOff() {
+        ServerConfig config = parse(Map.of("EPOLLHUB_CHAT_PORT", "off"), "--http-port", "OFF");
+        assertEquals(ServerConfig.OFF, config.httpPort());
+        assertEquals(ServerConfig.OFF, config.chatPort());
     }
 
     @Test
