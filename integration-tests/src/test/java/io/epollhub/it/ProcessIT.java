@@ -77,6 +77,28 @@ class ProcessIT {
         }
     }
 
+    @Test
+    void sighupReloadsTheCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        java.nio.file.Path[] files = io.epollhub.server.Certificates.server(List.of("localhost"), null,
+                now.minusSeconds(60), now.plusSeconds(3600)).write(dir, "server");
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--https-port", "0", "--chat-tls-port", "0", "--tls-cert", files[0].toString(), "--tls-key", files[1].toString())
+                .awaitStarted()) {
+            assertTrue(server.output().contains("tls: engine="), server.output());
+            new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
+            RunningServer.await(() -> {
+                try {
+                    return server.output().contains("tls: certificate reloaded");
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }, 10, "no reload after SIGHUP");
+            server.terminate();
+            assertEquals(0, server.awaitExit(10), "SIGHUP must not have stopped the server");
+        }
+    }
+
     private static List<String> lines(java.nio.file.Path file) {
         try {
             return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : List.of();

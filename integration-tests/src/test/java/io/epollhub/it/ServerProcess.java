@@ -92,6 +92,10 @@ final class ServerProcess implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", chatPort);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Sends SIGTERM (what {@code kill}, {@code docker stop} and systemd send). */
     void terminate() {
         // Through the handle: Process.destroy() would also close our end of the output pipe.

@@ -68,7 +68,12 @@ public final class EpollhubServer {
     private EpollhubServer(ServerConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
-        this.tls = config.tls().enabled() ? Tls.start(config.tls(), metrics.registry()) : null;
+        try {
+            this.tls = config.tls().enabled() ? Tls.start(config.tls(), metrics.registry()) : null;
+        } catch (RuntimeException e) {
+            metrics.close(); // nothing else exists yet
+            throw e;
+        }
         this.blocking = blockingExecutor(config.http().blockingThreads());
         this.roomExecutor = new DefaultEventExecutor(new DefaultThreadFactory("epollhub-chat-room"));
         this.chatRoom = new ChatRoom(roomExecutor, config.chat().maxClients());
