@@ -1,5 +1,6 @@
 package io.epollhub.chat;
 
+import io.epollhub.text.Durations;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -9,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /** One chat client: joins the room when connected, then runs each line it sends as a command or a message. */
 final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
@@ -104,19 +104,11 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             log.debug("chat client {} idle for {}, closing", ChatRoom.nickOf(ctx.channel()), settings.idleTimeout());
-            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* idle for " + asFlag(settings.idleTimeout()) + ", bye"))
+            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* idle for " + Durations.format(settings.idleTimeout()) + ", bye"))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         super.userEventTriggered(ctx, evt);
-    }
-
-    /** A duration the way the flags take it: {@code 300ms}, {@code 5s}, {@code 2m}. */
-    static String asFlag(Duration d) {
-        if (d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
-        }
-        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     @Override

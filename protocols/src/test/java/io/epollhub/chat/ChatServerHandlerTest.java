@@ -214,10 +214,10 @@ class ChatServerHandlerTest {
 
     @Test
     void idleTimeoutsReadLikeTheFlag() {
-        assertEquals("50ms", ChatServerHandler.asFlag(Duration.ofMillis(50)));
-        assertEquals("5s", ChatServerHandler.asFlag(Duration.ofSeconds(5)));
-        assertEquals("90s", ChatServerHandler.asFlag(Duration.ofSeconds(90)));
-        assertEquals("2m", ChatServerHandler.asFlag(Duration.ofMinutes(2)));
+        assertEquals("50ms", io.epollhub.text.Durations.format(Duration.ofMillis(50)));
+        assertEquals("5s", io.epollhub.text.Durations.format(Duration.ofSeconds(5)));
+        assertEquals("90s", io.epollhub.text.Durations.format(Duration.ofSeconds(90)));
+        assertEquals("2m", io.epollhub.text.Durations.format(Duration.ofMinutes(2)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.epollhub.server;
 
+import io.epollhub.text.Durations;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -14,10 +15,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     /** The other way: {@code 500ms}, {@code 5s}, {@code 2m}, as the flags take it. */
     static String format(Duration d) {
-        if (d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
-        }
-        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+        return Durations.format(d);
     }
 
     @Override
