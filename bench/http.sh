@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk against epollhub's GET / and, when nginx is installed, against nginx serving the same
+# 13 bytes, interleaved (A B A B ...), medians and ratios. Then epollhub's edge vs level vs NIO.
+#   ROUNDS=5 DURATION=10s bench/http.sh
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+ensure_jars
+
+start_epollhub edge 18080 19080
+start_epollhub level 18082 19082 --epoll-mode level
+start_epollhub nio 18083 19083 --transport nio
+
+HAVE_NGINX=no
+if command -v nginx >/dev/null; then
+  HAVE_NGINX=yes
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes $(cores);
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 60s;
+  server {
+    listen 127.0.0.1:18081 reuseport backlog=4096;
+    location = / { default_type "text/plain; charset=utf-8"; return 200 "Hello, World!"; }
+  }
+}
+CONF
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+  PIDS+=($!)
+  wait_port 18081
+fi
+
+# run MODE PORT: requests/s of one wrk run.
+run() {
+  local mode=$1 port=$2 url="http://127.0.0.1:$2/"
+  local out
+  case $mode in
+    keepalive) out=$(timeout 120 wrk -t"$THREADS" -c100 -d"$DURATION" "$url") ;;
+    pipelined) out=$(timeout 120 wrk -t"$THREADS" -c256 -d"$DURATION" -s "$BENCH_DIR/lua/pipeline.lua" "$url" -- 16) ;;
+    close) out=$(timeout 120 wrk -t"$THREADS" -c100 -d"$DURATION" -H 'Connection: close' "$url") ;;
+  esac
+  echo "$out" | awk '/Requests\/sec:/ { print $2 }'
+}
+
+echo "# warm-up"
+for port in 18080 18082 18083 $( [ $HAVE_NGINX = yes ] && echo 18081 ); do
+  DURATION=5s run keepalive "$port" >/dev/null
+  DURATION=3s run pipelined "$port" >/dev/null
+done
+
+RESULTS="$WORK/results.tsv"
+for mode in keepalive pipelined close; do
+  for round in $(seq 1 "$ROUNDS"); do
+    echo "epollhub $mode $(run "$mode" 18080)" >>"$RESULTS"
+    [ $HAVE_NGINX = yes ] && echo "nginx $mode $(run "$mode" 18081)" >>"$RESULTS"
+  done
+done
+for mode in keepalive pipelined; do
+  for round in $(seq 1 "$ROUNDS"); do
+    echo "edge-$mode $mode $(run "$mode" 18080)" >>"$RESULTS"
+    echo "level-$mode $mode $(run "$mode" 18082)" >>"$RESULTS"
+    echo "nio-$mode $mode $(run "$mode" 18083)" >>"$RESULTS"
+  done
+done
+
+med() { awk -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$RESULTS" | median; }
+
+echo
+echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), wrk -t$THREADS, $ROUNDS interleaved rounds of $DURATION, $(date -u +%F)"
+printf '%-12s %14s %14s %8s\n' mode epollhub_rps nginx_rps ratio
+for mode in keepalive pipelined close; do
+  e=$(med epollhub "$mode")
+  if [ $HAVE_NGINX = yes ]; then
+    n=$(med nginx "$mode")
+    printf '%-12s %14.0f %14.0f %8s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")"
+    echo "RESULT http $mode epollhub=$e nginx=$n ratio=$(ratio "$e" "$n")"
+  else
+    printf '%-12s %14.0f %14s %8s\n' "$mode" "$e" - -
+  fi
+done
+echo
+printf '%-12s %14s %14s %14s %10s %10s\n' mode edge_rps level_rps nio_rps level/edge nio/edge
+for mode in keepalive pipelined; do
+  e=$(med "edge-$mode" "$mode"); l=$(med "level-$mode" "$mode"); n=$(med "nio-$mode" "$mode")
+  printf '%-12s %14.0f %14.0f %14.0f %10s %10s\n' "$mode" "$e" "$l" "$n" "$(ratio "$l" "$e")" "$(ratio "$n" "$e")"
+  echo "RESULT transport $mode edge=$e level=$l nio=$n"
+done

@@ -1,0 +1,60 @@
+# Shared by the bench scripts: process handling, medians, and the repository's jars.
+# Every load run is bounded (wrk -d, timeout) and sent to loopback only.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+JAR="$REPO/server/target/epollhub.jar"
+LOADGEN="$REPO/bench/target/epollhub-bench.jar"
+# The JVM flags epollhub recommends for throughput: a fixed, pre-touched heap and leak detection off
+# (Netty samples 1 in 128 buffers by default; a benchmark should not pay for it).
+EPOLLHUB_JVM=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled)
+WORK=$(mktemp -d /tmp/epollhub-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ensure_jars() {
+  if [ ! -f "$JAR" ] || [ ! -f "$LOADGEN" ]; then
+    (cd "$REPO" && mvn -q -B -DskipTests package)
+  fi
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 30 s).
+wait_port() {
+  for _ in $(seq 1 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listening on port $1" >&2
+  return 1
+}
+
+# start_epollhub NAME HTTP_PORT CHAT_PORT [flags...]: the release jar in the background.
+start_epollhub() {
+  local name=$1 http=$2 chat=$3
+  shift 3
+  java "${EPOLLHUB_JVM[@]}" -jar "$JAR" --host 127.0.0.1 --http-port "$http" --chat-port "$chat" \
+    --log-level warn --metrics off "$@" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+  wait_port "$http"
+}
+
+# median of the numbers on standard input
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan" } else if (NR % 2) { print v[(NR + 1) / 2] } else { print (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'
+}
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'
+}
+
+cores() {
+  nproc
+}
