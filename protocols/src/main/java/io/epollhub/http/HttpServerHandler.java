@@ -3,6 +3,7 @@ package io.epollhub.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.TooLongFrameException;
@@ -134,7 +135,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (request.protocolVersion().majorVersion() != 1) {
             return HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
         }
-        if (!TOKEN.matcher(request.method().name()).matches()) {
+        if (!isStandard(request.method()) && !TOKEN.matcher(request.method().name()).matches()) {
             return HttpResponseStatus.BAD_REQUEST;
         }
         String transferEncoding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
@@ -145,6 +146,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
         }
         return null;
+    }
+
+    /** The decoder hands out its own constants for the standard methods: no need to check their spelling. */
+    private static boolean isStandard(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.POST
+                || method == HttpMethod.PUT || method == HttpMethod.PATCH || method == HttpMethod.DELETE;
     }
 
     private void body(HttpContent content) {
@@ -333,7 +340,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            if (reply == null && queued.isEmpty()) {
+            // Nothing read for the idle time: close unless an answer is owed or still on its way out (a long
+            // download has its file still in the outbound buffer).
+            ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+            if (reply == null && queued.isEmpty() && (outbound == null || outbound.totalPendingWriteBytes() == 0)) {
                 log.debug("{} idle keep-alive connection closed", ctx.channel().remoteAddress());
                 ctx.close();
             }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -13,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP pipeline, in order: idle timeout, strict request decoder, response encoder, slowloris timeout,
- * keep-alive bookkeeping, gzip for text, the {@code Expect: 100-continue} body limit, chunked writes (files
- * over TLS), then the connection handler. Every connection joins {@code connections} so the server can drain
+ * keep-alive bookkeeping, gzip for text, the {@code Expect: 100-continue} body limit, chunked writes (only
+ * behind TLS, for files), then the connection handler. Every connection joins {@code connections} so the server can drain
  * them on shutdown.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
@@ -46,7 +47,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (!settings.idleTimeout().isZero()) {
-            p.addLast(IDLE_TIMEOUT, new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+            // Reader idle only: an all-idle handler would hang a listener on every write's promise.
+            p.addLast(IDLE_TIMEOUT, new IdleStateHandler(settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
         p.addLast(HTTP_DECODER, new StrictRequestDecoder());
         p.addLast(HTTP_ENCODER, new HttpResponseEncoder());
@@ -56,7 +58,11 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         p.addLast(HTTP_KEEP_ALIVE, new HttpServerKeepAliveHandler());
         p.addLast(HTTP_COMPRESSOR, new TextCompressor());
         p.addLast(HTTP_BODY_LIMIT, new BodyLimitHandler(settings.maxBody()));
-        p.addLast(CHUNKED_WRITER, new ChunkedWriteHandler());
+        if (p.get(SslHandler.class) != null) {
+            // Only TLS needs files in chunks (no sendfile through encryption); elsewhere the handler's
+            // per-write queue would cost every response.
+            p.addLast(CHUNKED_WRITER, new ChunkedWriteHandler());
+        }
         p.addLast(HTTP_HANDLER, new HttpServerHandler(router, settings.maxBody(), metrics));
     }
 }

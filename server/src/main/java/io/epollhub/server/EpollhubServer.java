@@ -146,6 +146,7 @@ public final class EpollhubServer {
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 4096) // bursts of connects wait in the kernel, not refused
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
