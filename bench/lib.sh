@@ -41,7 +41,7 @@ start_epollhub() {
   local name=$1 http=$2 chat=$3
   shift 3
   java "${EPOLLHUB_JVM[@]}" -jar "$JAR" --host 127.0.0.1 --http-port "$http" --chat-port "$chat" \
-    --log-level warn --metrics off "$@" >"$WORK/$name.log" 2>&1 &
+    --log-level warn "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   wait_port "$http"
 }

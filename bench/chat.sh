@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Chat benchmark: the load generator against epollhub's room and against Redis pub/sub (one channel),
+# interleaved, medians and ratios; then clients reached at p95 < 500 ms, and idle memory per connection.
+#   ROUNDS=3 DURATION=10 STEPS="1000 2000 5000 10000" bench/chat.sh
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+RECEIVERS=${RECEIVERS:-100}
+STEPS=${STEPS:-"1000 2000 5000 10000"}
+IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
+ulimit -n 20000 2>/dev/null || true
+ensure_jars
+
+start_epollhub chat 18090 19090 --chat-max-clients 20000
+HAVE_REDIS=no
+if command -v redis-server >/dev/null; then
+  HAVE_REDIS=yes
+  redis-server --port 16379 --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$WORK/redis.log" 2>&1 &
+  PIDS+=($!)
+  wait_port 16379
+fi
+
+# load TARGET PORT ARGS...: the RESULT line of one load-generator run.
+load() {
+  local target=$1 port=$2
+  shift 2
+  timeout 900 java -Xms512m -Xmx2g -jar "$LOADGEN" --target "$target" --port "$port" "$@" | grep '^RESULT'
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+RESULTS="$WORK/fanout.txt"
+echo "# warm-up"
+load epollhub 19090 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration 3 >/dev/null
+[ $HAVE_REDIS = yes ] && load redis 16379 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration 3 >/dev/null
+for round in $(seq 1 "$ROUNDS"); do
+  load epollhub 19090 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" >>"$RESULTS"
+  [ $HAVE_REDIS = yes ] && load redis 16379 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" >>"$RESULTS"
+done
+med() { grep "target=$1 " "$RESULTS" | field "$2" | median; }
+
+echo
+echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), $ROUNDS interleaved rounds of ${DURATION}s, $(date -u +%F)"
+echo "fan-out: 1 sender as fast as possible, $RECEIVERS receivers"
+printf '%-10s %16s %10s %10s %10s\n' target delivered/s p50_ms p99_ms connected
+for target in epollhub $( [ $HAVE_REDIS = yes ] && echo redis ); do
+  printf '%-10s %16.0f %10s %10s %10s\n' "$target" "$(med "$target" delivered_per_s)" "$(med "$target" p50_ms)" \
+    "$(med "$target" p99_ms)" "$(med "$target" connected)"
+done
+if [ $HAVE_REDIS = yes ]; then
+  echo "RESULT chat fanout delivered_ratio=$(ratio "$(med epollhub delivered_per_s)" "$(med redis delivered_per_s)") \
+p99_epollhub=$(med epollhub p99_ms) p99_redis=$(med redis p99_ms)"
+fi
+
+echo
+echo "clients reached: a sender at 10 msg/s, p95 delivery latency per step (bound 500 ms)"
+reached=0
+for n in $STEPS; do
+  line=$(load epollhub 19090 --clients "$n" --senders 1 --rate 10 --warmup 5 --duration 10 || true)
+  p95=$(echo "$line" | field p95_ms)
+  connected=$(echo "$line" | field connected)
+  echo "  $n clients: connected=${connected:-?} p95=${p95:-?} ms"
+  if [ -n "$p95" ] && [ "${connected:-0}" = "$n" ] && awk -v p="$p95" 'BEGIN { exit !(p < 500) }'; then
+    reached=$n
+  else
+    break
+  fi
+done
+echo "RESULT chat clients_reached=$reached"
+
+echo
+echo "idle memory: $IDLE_CLIENTS connected clients, after a full GC"
+PID=$(pgrep -f -- "--http-port 18090" | head -1)
+metric() { curl -s http://127.0.0.1:18090/metrics | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+jcmd "$PID" GC.run >/dev/null
+sleep 1
+base=$(( $(metric 'jvm_memory_used_bytes{area="heap"') + $(metric 'jvm_buffer_memory_used_bytes{id="direct"}') ))
+java -jar "$LOADGEN" --port 19090 --clients "$IDLE_CLIENTS" --senders 1 --rate 0.1 --warmup 0 --duration 40 >/dev/null &
+HOLD=$!
+for _ in $(seq 1 120); do
+  [ "$(metric 'epollhub_connections{service="chat"}')" -ge "$IDLE_CLIENTS" ] && break
+  sleep 1
+done
+sleep 5 # let the join notices drain
+jcmd "$PID" GC.run >/dev/null
+sleep 1
+held=$(metric 'epollhub_connections{service="chat"}')
+now=$(( $(metric 'jvm_memory_used_bytes{area="heap"') + $(metric 'jvm_buffer_memory_used_bytes{id="direct"}') ))
+per=$(( (now - base) / (held > 0 ? held : 1) ))
+echo "  $held clients: heap+direct grew $(( (now - base) / 1048576 )) MiB, $per bytes per connection"
+echo "RESULT chat idle_bytes_per_connection=$per clients=$held"
+wait "$HOLD" 2>/dev/null || true
