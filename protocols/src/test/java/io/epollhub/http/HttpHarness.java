@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.stream.ChunkedInput;
@@ -23,7 +24,11 @@ final class HttpHarness implements AutoCloseable {
     final EmbeddedChannel channel;
 
     HttpHarness(HttpSettings settings) {
-        channel = new EmbeddedChannel(new HttpServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), settings));
+        this(settings, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
+    }
+
+    HttpHarness(HttpSettings settings, ChannelGroup connections) {
+        channel = new EmbeddedChannel(new HttpServerInitializer(connections, settings));
     }
 
     /** Writes {@code request} and returns everything the server answered, parsed. */

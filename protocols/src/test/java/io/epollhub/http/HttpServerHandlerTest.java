@@ -1,11 +1,8 @@
 package io.epollhub.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.CharsetUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,11 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpServerHandlerTest {
 
     private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+    private HttpHarness http;
     private EmbeddedChannel channel;
 
     @BeforeEach
     void open() {
-        channel = new EmbeddedChannel(new HttpServerInitializer(connections, HttpSettings.basic(Runnable::run)));
+        http = new HttpHarness(HttpSettings.basic(Runnable::run), connections);
+        channel = http.channel;
     }
 
     @AfterEach
@@ -71,8 +70,8 @@ class HttpServerHandlerTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrderInOneFlush() {
-        channel.writeInbound(ascii("GET /a HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n"));
-        String out = readAll();
+        http.send("GET /a HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+        String out = http.readAll();
         int first = out.indexOf("404 Not Found");
         int second = out.indexOf("200 OK");
         int third = out.indexOf("404 Not Found", second);
@@ -120,8 +119,8 @@ class HttpServerHandlerTest {
 
     @Test
     void aMalformedBodyAfterAnAnsweredHeadClosesTheConnection() {
-        channel.writeInbound(ascii("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"));
-        String out = readAll();
+        http.send("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        String out = http.readAll();
         assertTrue(out.startsWith("HTTP/1.1 404 Not Found\r\n"), out);
         assertFalse(out.contains("400"), "one answer per request: " + out);
         assertFalse(channel.isOpen());
@@ -131,7 +130,7 @@ class HttpServerHandlerTest {
     void drainClosesAnIdleConnection() {
         channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
         channel.runPendingTasks();
-        assertEquals("", readAll());
+        assertEquals("", http.readAll());
         assertFalse(channel.isOpen());
     }
 
@@ -152,20 +151,6 @@ class HttpServerHandlerTest {
     }
 
     private Response exchange(String request) {
-        channel.writeInbound(ascii(request));
-        return Response.parse(readAll());
-    }
-
-    private String readAll() {
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
-            out.append(buf.toString(CharsetUtil.UTF_8));
-            buf.release();
-        }
-        return out.toString();
-    }
-
-    private static ByteBuf ascii(String s) {
-        return Unpooled.copiedBuffer(s, CharsetUtil.US_ASCII);
+        return http.exchange(request);
     }
 }
