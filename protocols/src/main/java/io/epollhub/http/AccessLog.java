@@ -17,9 +17,10 @@ import java.util.Locale;
  * server routes that logger somewhere ({@code --access-log}), where it goes through an asynchronous appender so
  * an event loop never waits for a disk.
  */
-final class AccessLog {
+public final class AccessLog {
 
-    static final String LOGGER = "epollhub.access";
+    /** The SLF4J logger the lines go to; the server decides where it writes. */
+    public static final String LOGGER = "epollhub.access";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
     private static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 

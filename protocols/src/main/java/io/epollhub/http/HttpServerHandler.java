@@ -208,11 +208,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (head instanceof FullHttpResponse full && headRequest) {
             full.content().clear(); // the headers of a GET, Content-Length included (RFC 9110 section 9.3.2)
         }
-        if (file == null) {
-            write(from, head, false);
-            return;
-        }
         write(from, head, false);
+        if (file == null) {
+            return; // a full response: write() has moved on to the next request
+        }
         if (headRequest) {
             closeQuietly(file);
             ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());

@@ -51,10 +51,6 @@ public record HttpSettings(Path staticDir, Path filesDir, long maxBody, Duration
         return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking, registry, metrics, serving);
     }
 
-    public HttpSettings withOperations(MeterRegistry registry, Supplier<String> metrics, BooleanSupplier serving) {
-        return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking, registry, metrics, serving);
-    }
-
     public HttpSettings withLimits(long maxBody, Duration headerTimeout, Duration idleTimeout) {
         return new HttpSettings(staticDir, filesDir, maxBody, headerTimeout, idleTimeout, blocking, registry, metrics, serving);
     }

@@ -1,6 +1,5 @@
 package io.epollhub.http;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
@@ -49,10 +48,6 @@ final class Reply {
 
     EventExecutor executor() {
         return ctx.executor();
-    }
-
-    Channel channel() {
-        return ctx.channel();
     }
 
     private void onLoop(Runnable task) {

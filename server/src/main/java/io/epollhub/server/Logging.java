@@ -1,7 +1,7 @@
 package io.epollhub.server;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import io.epollhub.http.AccessLog;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
@@ -65,13 +66,11 @@ final class Logging {
         async.setNeverBlock(true);
         async.addAppender(sink);
         async.start();
-        Logger access = context.getLogger(ACCESS_LOGGER);
+        Logger access = context.getLogger(AccessLog.LOGGER);
         access.setAdditive(false);
         access.setLevel(Level.INFO);
         access.addAppender(async);
     }
-
-    static final String ACCESS_LOGGER = "epollhub.access";
 
     static void setLevel(String name) {
         String level = checkLevel(name);
