@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
@@ -56,6 +57,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private Reply reply;
     private Exchange exchange;
     private boolean responded;
+    private boolean closeAfterResponse;
     private boolean requestComplete = true;
     private long bodyBytes;
     private boolean inReadBatch;
@@ -120,8 +122,15 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         HttpResponseStatus refusal = refusal(request);
         if (refusal != null) {
             closing = true;
-            write(reply, Responses.status(HttpVersion.HTTP_1_1, refusal), true);
+            write(reply, refusal == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE ? tooLarge()
+                    : Responses.status(HttpVersion.HTTP_1_1, refusal), true);
             return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            // The announced body fits (refusal() said so): ask for it. Interim, so not the request's answer.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+            request.headers().remove(HttpHeaderNames.EXPECT);
         }
         try {
             exchange = router.route(request, reply);
@@ -148,6 +157,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
+    private FullHttpResponse tooLarge() {
+        return Responses.text(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "Request body larger than " + maxBody + " bytes\n");
+    }
+
     /** The decoder hands out its own constants for the standard methods: no need to check their spelling. */
     private static boolean isStandard(HttpMethod method) {
         return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.POST
@@ -162,7 +176,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             abortExchange();
             closing = true;
             if (!responded) {
-                write(reply, Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE), true);
+                write(reply, tooLarge(), true);
             } else {
                 closeWhenFlushed();
             }
@@ -214,15 +228,14 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (headRequest) {
             closeQuietly(file);
-            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+            writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
         } else if (ctx.pipeline().get(SslHandler.class) == null) {
             ctx.write(new DefaultFileRegion(file.getChannel(), offset, length), ctx.voidPromise()); // sendfile(2)
-            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+            writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
             try {
                 // TLS needs the bytes in user space: no sendfile, chunks through ChunkedWriteHandler instead.
-                ctx.write(new HttpChunkedInput(new ChunkedNioFile(file.getChannel(), offset, length, 64 * 1024)),
-                        ctx.voidPromise());
+                writeLast(new HttpChunkedInput(new ChunkedNioFile(file.getChannel(), offset, length, 64 * 1024)));
             } catch (IOException e) {
                 closeQuietly(file);
                 ctx.close();
@@ -235,6 +248,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private void write(Reply from, HttpResponse response, boolean close) {
         responded = true;
+        if (response instanceof FullHttpResponse full && from.request != null) {
+            response = TextCompressor.compressIfAccepted(from.request, full, ctx.alloc());
+        }
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         AccessLog.record(ctx.channel().remoteAddress(), from.request, response);
         HttpRequest request = from.request;
@@ -245,11 +261,23 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             response.setProtocolVersion(HttpVersion.HTTP_1_0);
         }
-        // HttpServerKeepAliveHandler closes the connection after the last part of a non-keep-alive response.
-        ctx.write(response, ctx.voidPromise());
-        if (response instanceof FullHttpResponse) {
+        closeAfterResponse = !keepAlive;
+        if (response instanceof FullHttpResponse full) {
+            writeLast(full);
             flushUnlessInBatch();
             next();
+        } else {
+            ctx.write(response, ctx.voidPromise());
+        }
+    }
+
+    /** The last part of the current response: a connection that is not kept alive closes once it is sent. */
+    private void writeLast(Object last) {
+        if (closeAfterResponse) {
+            closing = true;
+            ctx.write(last).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.write(last, ctx.voidPromise());
         }
     }
 

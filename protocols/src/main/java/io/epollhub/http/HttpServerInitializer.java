@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -14,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP pipeline, in order: idle timeout, strict request decoder, response encoder, slowloris timeout,
- * keep-alive bookkeeping, gzip for text, the {@code Expect: 100-continue} body limit, chunked writes (only
- * behind TLS, for files), then the connection handler. Every connection joins {@code connections} so the server can drain
+ * chunked writes (only behind TLS, for files), then the connection handler, which also does what would
+ * otherwise be three more stages every request passes through: keep-alive, {@code Expect: 100-continue}
+ * against the body limit, and gzip for text. Every connection joins {@code connections} so the server can drain
  * them on shutdown.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
@@ -24,9 +24,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     public static final String HTTP_DECODER = "httpDecoder";
     public static final String HTTP_ENCODER = "httpEncoder";
     public static final String HEADER_TIMEOUT = "httpHeaderTimeout";
-    public static final String HTTP_KEEP_ALIVE = "httpKeepAlive";
-    public static final String HTTP_COMPRESSOR = "httpCompressor";
-    public static final String HTTP_BODY_LIMIT = "httpBodyLimit";
     public static final String CHUNKED_WRITER = "httpChunkedWriter";
     public static final String HTTP_HANDLER = "httpHandler";
 
@@ -55,9 +52,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         if (!settings.headerTimeout().isZero()) {
             p.addLast(HEADER_TIMEOUT, new HeaderTimeoutHandler(settings.headerTimeout().toNanos()));
         }
-        p.addLast(HTTP_KEEP_ALIVE, new HttpServerKeepAliveHandler());
-        p.addLast(HTTP_COMPRESSOR, new TextCompressor());
-        p.addLast(HTTP_BODY_LIMIT, new BodyLimitHandler(settings.maxBody()));
         if (p.get(SslHandler.class) != null) {
             // Only TLS needs files in chunks (no sendfile through encryption); elsewhere the handler's
             // per-write queue would cost every response.

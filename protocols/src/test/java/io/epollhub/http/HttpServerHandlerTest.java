@@ -100,6 +100,15 @@ class HttpServerHandlerTest {
         assertFalse(channel.isOpen());
     }
 
+    @Test
+    void nothingIsAnsweredAfterAConnectionCloseResponse() {
+        http.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET /missing HTTP/1.1\r\n\r\n");
+        String out = http.readAll();
+        assertTrue(out.contains("200 OK"), out);
+        assertFalse(out.contains("404"), "a request pipelined after Connection: close was answered: " + out);
+        assertFalse(channel.isOpen());
+    }
+
     @ParameterizedTest
     @MethodSource("malformed")
     void malformedRequestsGet400AndClose(String request) {
