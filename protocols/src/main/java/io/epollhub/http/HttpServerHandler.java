@@ -25,14 +25,15 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedNioFile;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +52,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private final Router router;
     private final long maxBody;
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
     private final HttpMetrics metrics;
     private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -65,10 +68,24 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean pausedForQueue;
     private boolean pausedByExchange;
+    /** Anything but an interim answer written on this connection yet. */
+    private boolean answered;
 
-    HttpServerHandler(Router router, long maxBody, HttpMetrics metrics) {
+    // Timeouts: one timer per connection, rescheduled only when it fires, never per request or read.
+    private ScheduledFuture<?> timer;
+    private long lastReadNanos;
+    /** The next request's head is awaited (the previous request was read whole). */
+    private boolean awaitingHead = true;
+    private boolean headInBatch;
+    /** Bytes of a head have come without the head completing: the header timeout runs from headWaitSince. */
+    private boolean headWaiting;
+    private long headWaitSince;
+
+    HttpServerHandler(Router router, HttpSettings settings, HttpMetrics metrics) {
         this.router = router;
-        this.maxBody = maxBody;
+        this.maxBody = settings.maxBody();
+        this.headerTimeoutNanos = settings.headerTimeout().toNanos();
+        this.idleTimeoutNanos = settings.idleTimeout().toNanos();
         this.metrics = metrics;
     }
 
@@ -78,12 +95,31 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();
+        if (headerTimeoutNanos > 0) {
+            headWaiting = true; // from the connection's start
+            headWaitSince = lastReadNanos;
+        }
+        scheduleTimer(lastReadNanos);
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof HttpObject object)) {
             ctx.fireChannelRead(msg);
             return;
         }
         inReadBatch = true;
+        if (msg instanceof HttpRequest) {
+            awaitingHead = false;
+            headInBatch = true;
+            headWaiting = false;
+        }
+        if (msg instanceof LastHttpContent) {
+            awaitingHead = true;
+        }
         if (closing) {
             ReferenceCountUtil.release(msg);
         } else if (waitingForAnswer() || !queued.isEmpty()) {
@@ -248,6 +284,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private void write(Reply from, HttpResponse response, boolean close) {
         responded = true;
+        answered = true;
         if (response instanceof FullHttpResponse full && from.request != null) {
             response = TextCompressor.compressIfAccepted(from.request, full, ctx.alloc());
         }
@@ -351,6 +388,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();
+        if (headerTimeoutNanos > 0 && awaitingHead && !headInBatch && !headWaiting) {
+            // A read that completed no head while one is awaited: head bytes are trickling in (slowloris).
+            headWaiting = true;
+            headWaitSince = lastReadNanos;
+        }
+        headInBatch = false;
         inReadBatch = false;
         ctx.flush();
         ctx.fireChannelReadComplete();
@@ -366,17 +410,57 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt instanceof IdleStateEvent) {
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /**
+     * Schedules the timer for the nearest deadline. Without a head awaited it still fires within one header
+     * timeout, so a head wait that starts later is never checked late: no rescheduling as requests come and go.
+     */
+    private void scheduleTimer(long now) {
+        long delay = idleTimeoutNanos > 0 ? lastReadNanos + idleTimeoutNanos - now : Long.MAX_VALUE;
+        if (headerTimeoutNanos > 0) {
+            delay = Math.min(delay, headWaiting ? headWaitSince + headerTimeoutNanos - now : headerTimeoutNanos);
+        }
+        if (delay != Long.MAX_VALUE) {
+            timer = ctx.executor().schedule(this::onTimer, Math.max(delay, 0), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (!ctx.channel().isActive() || closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (headWaiting && now - headWaitSince >= headerTimeoutNanos) {
+            headTimedOut();
+            return;
+        }
+        if (idleTimeoutNanos > 0 && now - lastReadNanos >= idleTimeoutNanos) {
             // Nothing read for the idle time: close unless an answer is owed or still on its way out (a long
-            // download has its file still in the outbound buffer).
+            // download has its file still in the outbound buffer); then look again one idle time later.
             ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
             if (reply == null && queued.isEmpty() && (outbound == null || outbound.totalPendingWriteBytes() == 0)) {
                 log.debug("{} idle keep-alive connection closed", ctx.channel().remoteAddress());
                 ctx.close();
+                return;
             }
-            return;
+            lastReadNanos = now;
         }
-        super.userEventTriggered(ctx, evt);
+        scheduleTimer(now);
+    }
+
+    /** Slowloris: 408 if nothing was answered on the connection yet, then close. */
+    private void headTimedOut() {
+        log.debug("{} request head not complete in time, closing", ctx.channel().remoteAddress());
+        closing = true;
+        if (answered) {
+            ctx.close();
+        } else {
+            ctx.writeAndFlush(Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void closeWhenFlushed() {
@@ -385,6 +469,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         abortExchange();
         for (HttpObject msg; (msg = queued.poll()) != null; ) {
             ReferenceCountUtil.release(msg);

@@ -313,14 +313,44 @@ class HttpRoutesTest {
     }
 
     @Test
-    void headerTimeoutAnswers408WhenNothingWasAnswered() {
+    void headerTimeoutAnswers408WhenNothingWasAnswered() throws InterruptedException {
         try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
                 Duration.ofSeconds(60)))) {
             slow.send("GET / HTTP/1.1\r\nHost: slo");
+            Thread.sleep(30); // the handler measures the wait on the real clock, the timer runs on the channel's
             slow.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
             slow.channel.runPendingTasks();
             assertEquals(408, Response.parse(slow.readAll()).status());
             assertFalse(slow.channel.isOpen());
+        }
+    }
+
+    @Test
+    void headerTimeoutAfterAnAnswerClosesWithoutAnotherAnswer() throws InterruptedException {
+        try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
+                Duration.ofSeconds(60)))) {
+            slow.send("GET / HTTP/1.1\r\n\r\n");
+            assertEquals(200, Response.parse(slow.readAll()).status());
+            slow.send("GET / HTTP/1.1\r\nHost: slo");
+            Thread.sleep(30);
+            slow.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
+            slow.channel.runPendingTasks();
+            assertEquals("", slow.readAll());
+            assertFalse(slow.channel.isOpen());
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionCloses() throws InterruptedException {
+        try (HttpHarness idle = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofSeconds(60),
+                Duration.ofMillis(20)))) {
+            idle.send("GET / HTTP/1.1\r\n\r\n");
+            assertEquals(200, Response.parse(idle.readAll()).status());
+            assertTrue(idle.channel.isOpen());
+            Thread.sleep(30);
+            idle.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
+            idle.channel.runPendingTasks();
+            assertFalse(idle.channel.isOpen());
         }
     }
 }
