@@ -28,19 +28,28 @@ public final class AccessLog {
     }
 
     static void record(SocketAddress remote, HttpRequest request, HttpResponse response) {
-        if (!log.isInfoEnabled() || request == null) {
-            return;
+        if (log.isInfoEnabled() && request != null) {
+            log.info(line(remote, request, response, ZonedDateTime.now()));
         }
-        log.info(line(remote, request, response, ZonedDateTime.now()));
+    }
+
+    static void record(SocketAddress remote, HttpRequest request, int status, long length) {
+        if (log.isInfoEnabled() && request != null) {
+            log.info(line(remote, request, status, Long.toString(length), ZonedDateTime.now()));
+        }
+    }
+
+    static String line(SocketAddress remote, HttpRequest request, HttpResponse response, ZonedDateTime time) {
+        return line(remote, request, response.status().code(), response.headers().get(HttpHeaderNames.CONTENT_LENGTH, "-"),
+                time);
     }
 
     /** {@code host - - [time] "request line" status bytes "referer" "user-agent"}. */
-    static String line(SocketAddress remote, HttpRequest request, HttpResponse response, ZonedDateTime time) {
+    private static String line(SocketAddress remote, HttpRequest request, int status, String length, ZonedDateTime time) {
         String host = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : "-";
-        String length = response.headers().get(HttpHeaderNames.CONTENT_LENGTH, "-");
         return host + " - - [" + CLF_TIME.format(time) + "] \"" + quoted(request.method() + " " + request.uri() + " "
-                + request.protocolVersion()) + "\" " + response.status().code() + " " + length + " \""
+                + request.protocolVersion()) + "\" " + status + " " + length + " \""
                 + quoted(request.headers().get(HttpHeaderNames.REFERER, "-")) + "\" \""
                 + quoted(request.headers().get(HttpHeaderNames.USER_AGENT, "-")) + "\"";
     }

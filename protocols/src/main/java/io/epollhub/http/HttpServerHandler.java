@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -57,6 +59,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private final HttpMetrics metrics;
     private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private ChannelHandlerContext encoderCtx;
     private Reply reply;
     private Exchange exchange;
     private boolean responded;
@@ -92,6 +95,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // Pre-encoded answers are written from the encoder's place, past it. Not behind a ChunkedWriteHandler:
+        // its queued file chunks would be overtaken.
+        this.encoderCtx = ctx.pipeline().get(ChunkedWriteHandler.class) == null
+                ? ctx.pipeline().context(HttpResponseEncoder.class) : null;
     }
 
     @Override
@@ -247,6 +254,23 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         write(reply, Responses.status(HttpVersion.HTTP_1_1, status), true);
     }
 
+    /** Called by {@link Reply} on the event loop: the bytes as encoded before when the request takes that form. */
+    void respond(Reply from, PreEncodedResponse response) {
+        HttpRequest request = from.request;
+        if (from != reply || responded || encoderCtx == null || request.method() != HttpMethod.GET
+                || request.protocolVersion() != HttpVersion.HTTP_1_1 || !keepAlive(request, false)) {
+            respond(from, response.toResponse(request.protocolVersion()), null, 0, 0);
+            return;
+        }
+        responded = true;
+        answered = true;
+        metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
+        AccessLog.record(ctx.channel().remoteAddress(), request, response.status().code(), response.contentLength());
+        encoderCtx.write(response.encode(ctx.alloc()), ctx.voidPromise());
+        flushUnlessInBatch();
+        next();
+    }
+
     /** Called by {@link Reply} on the event loop. */
     void respond(Reply from, HttpResponse head, RandomAccessFile file, long offset, long length) {
         if (from != reply || responded) {
@@ -291,9 +315,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         AccessLog.record(ctx.channel().remoteAddress(), from.request, response);
         HttpRequest request = from.request;
-        // Draining, requests already read are still owed an answer; the last of them closes the connection.
-        boolean keepAlive = !close && !closing && !(draining && !requestQueued()) && request != null
-                && HttpUtil.isKeepAlive(request);
+        boolean keepAlive = request != null && keepAlive(request, close);
         HttpUtil.setKeepAlive(response, keepAlive);
         if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             response.setProtocolVersion(HttpVersion.HTTP_1_0);
@@ -316,6 +338,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.write(last, ctx.voidPromise());
         }
+    }
+
+    private boolean keepAlive(HttpRequest request, boolean close) {
+        // Draining, requests already read are still owed an answer; the last of them closes the connection.
+        return !close && !closing && !(draining && !requestQueued()) && HttpUtil.isKeepAlive(request);
     }
 
     private boolean requestQueued() {

@@ -31,6 +31,14 @@ final class Reply {
         onLoop(() -> connection.respond(this, response, null, 0, 0));
     }
 
+    void send(PreEncodedResponse response) {
+        if (ctx.executor().inEventLoop()) {
+            connection.respond(this, response);
+        } else {
+            ctx.executor().execute(() -> connection.respond(this, response));
+        }
+    }
+
     /** Sends {@code head}, then {@code length} bytes of {@code file} from {@code offset}; the file is closed after. */
     void sendFile(HttpResponse head, RandomAccessFile file, long offset, long length) {
         onLoop(() -> connection.respond(this, head, file, offset, length));

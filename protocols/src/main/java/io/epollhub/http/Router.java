@@ -1,6 +1,5 @@
 package io.epollhub.http;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,9 +26,8 @@ final class Router {
     static final long SLEEP_MAX_MS = 60_000;
     private static final String GET_HEAD = "GET, HEAD";
 
-    /** Shared by every hello response; never released, so each response sends a duplicate. */
-    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII)).asReadOnly());
+    private static final PreEncodedResponse HELLO = new PreEncodedResponse(HttpResponseStatus.OK,
+            Responses.TEXT_PLAIN_UTF8, "Hello, World!".getBytes(CharsetUtil.US_ASCII));
 
     static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
 
@@ -70,8 +68,7 @@ final class Router {
         String path = pathOf(request.uri());
         if (path.equals("/")) {
             if (getOrHead(request, reply)) {
-                reply.send(Responses.full(request.protocolVersion(), HttpResponseStatus.OK, Responses.TEXT_PLAIN_UTF8,
-                        HELLO.duplicate()));
+                reply.send(HELLO);
             }
             return Exchange.DISCARD_BODY;
         }

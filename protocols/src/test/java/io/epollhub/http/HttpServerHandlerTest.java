@@ -64,6 +64,16 @@ class HttpServerHandlerTest {
     }
 
     @Test
+    void preEncodedHelloIsWhatTheEncoderWrites() {
+        http.send("GET / HTTP/1.1\r\n\r\n"); // written pre-encoded
+        String get = http.readAll().replaceAll("date: [^\r]*", "date: D");
+        http.send("HEAD / HTTP/1.1\r\n\r\n"); // built and encoded as a response object
+        String head = http.readAll().replaceAll("date: [^\r]*", "date: D");
+        assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n") && head.contains("content-length: 13\r\n"), head);
+        assertEquals(head + "Hello, World!", get);
+    }
+
+    @Test
     void notAllowedNamesTheAllowedMethods() {
         assertEquals("GET, HEAD", exchange("PUT / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").header("allow"));
     }
