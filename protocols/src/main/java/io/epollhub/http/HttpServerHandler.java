@@ -266,7 +266,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         answered = true;
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         AccessLog.record(ctx.channel().remoteAddress(), request, response.status().code(), response.contentLength());
-        encoderCtx.write(response.encode(ctx.alloc()), ctx.voidPromise());
+        encoderCtx.write(response.encoded(), ctx.voidPromise());
         flushUnlessInBatch();
         next();
     }

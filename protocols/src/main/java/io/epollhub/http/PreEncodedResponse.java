@@ -1,7 +1,6 @@
 package io.epollhub.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -12,12 +11,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * A response that is the same for every request but for its {@code Date}, like the hello: its HTTP/1.1
  * keep-alive form is encoded once a second, by Netty's own {@link HttpResponseEncoder} so the bytes are exactly
- * what the pipeline would have written, and each answer is one copy of those bytes instead of a response
- * object, its headers and their encoding. Other forms (HEAD, HTTP/1.0, a closing connection) are built as
+ * what the pipeline would have written, into one direct buffer all answers of that second share (each
+ * writes a duplicate), instead of a response object, its headers and their encoding per request. Other forms (HEAD, HTTP/1.0, a closing connection) are built as
  * {@link #toResponse} and take the ordinary path.
  */
 final class PreEncodedResponse {
@@ -25,7 +25,7 @@ final class PreEncodedResponse {
     private final HttpResponseStatus status;
     private final CharSequence contentType;
     private final byte[] body;
-    private volatile Encoded encoded = new Encoded(AsciiString.EMPTY_STRING, new byte[0]);
+    private volatile Encoded encoded = new Encoded(AsciiString.EMPTY_STRING, Unpooled.EMPTY_BUFFER);
 
     PreEncodedResponse(HttpResponseStatus status, CharSequence contentType, byte[] body) {
         if (body.length >= TextCompressor.MIN_SIZE) {
@@ -48,15 +48,20 @@ final class PreEncodedResponse {
         return Responses.full(version, status, contentType, Unpooled.wrappedBuffer(body));
     }
 
-    /** The HTTP/1.1 keep-alive form with the current {@code Date}, in a buffer of {@code alloc}'s. */
-    ByteBuf encode(ByteBufAllocator alloc) {
+    /** The HTTP/1.1 keep-alive form with the current {@code Date}: a duplicate to write (releasing it is a no-op). */
+    ByteBuf encoded() {
         AsciiString date = HttpDate.now();
         Encoded current = encoded;
         if (!current.date.equals(date)) {
-            current = new Encoded(date, encodeWithNetty());
+            byte[] bytes = encodeWithNetty();
+            // A JDK direct buffer, freed by the garbage collector once the last duplicate of it is written and
+            // dropped: the shared buffer has no owner that could release it at the right time.
+            ByteBuf shared = Unpooled.unreleasableBuffer(
+                    Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
+            current = new Encoded(date, shared);
             encoded = current; // racing event loops may each encode once; any of the results is right
         }
-        return alloc.directBuffer(current.bytes.length).writeBytes(current.bytes);
+        return current.bytes.duplicate();
     }
 
     private byte[] encodeWithNetty() {
@@ -77,6 +82,6 @@ final class PreEncodedResponse {
         }
     }
 
-    private record Encoded(AsciiString date, byte[] bytes) {
+    private record Encoded(AsciiString date, ByteBuf bytes) {
     }
 }
