@@ -55,6 +55,7 @@ echo "# warm-up"
 for port in 18080 18082 18083 $( [ $HAVE_NGINX = yes ] && echo 18081 ); do
   DURATION=5s run keepalive "$port" >/dev/null
   DURATION=3s run pipelined "$port" >/dev/null
+  DURATION=3s run close "$port" >/dev/null
 done
 
 RESULTS="$WORK/results.tsv"

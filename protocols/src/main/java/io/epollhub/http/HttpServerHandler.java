@@ -258,7 +258,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     void respond(Reply from, PreEncodedResponse response) {
         HttpRequest request = from.request;
         if (from != reply || responded || encoderCtx == null || request.method() != HttpMethod.GET
-                || request.protocolVersion() != HttpVersion.HTTP_1_1 || !keepAlive(request, false)) {
+                || request.protocolVersion() != HttpVersion.HTTP_1_1) {
             respond(from, response.toResponse(request.protocolVersion()), null, 0, 0);
             return;
         }
@@ -266,7 +266,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         answered = true;
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         AccessLog.record(ctx.channel().remoteAddress(), request, response.status().code(), response.contentLength());
-        encoderCtx.write(response.encoded(), ctx.voidPromise());
+        boolean keepAlive = keepAlive(request, false);
+        if (keepAlive) {
+            encoderCtx.write(response.encoded(true), ctx.voidPromise());
+        } else {
+            closing = true;
+            encoderCtx.write(response.encoded(false)).addListener(ChannelFutureListener.CLOSE);
+        }
         flushUnlessInBatch();
         next();
     }

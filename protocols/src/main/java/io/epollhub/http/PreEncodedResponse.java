@@ -7,6 +7,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
@@ -14,10 +15,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * A response that is the same for every request but for its {@code Date}, like the hello: its HTTP/1.1
- * keep-alive form is encoded once a second, by Netty's own {@link HttpResponseEncoder} so the bytes are exactly
- * what the pipeline would have written, into one direct buffer all answers of that second share (each
- * writes a duplicate), instead of a response object, its headers and their encoding per request. Other forms (HEAD, HTTP/1.0, a closing connection) are built as
+ * A response that is the same for every request but for its {@code Date}, like the hello. Its two HTTP/1.1
+ * forms (kept alive, and {@code Connection: close}) are encoded once a second by Netty's own
+ * {@link HttpResponseEncoder}, so the bytes are exactly what the pipeline would have written, into direct
+ * buffers that all answers of that second share (each writes a duplicate) instead of building a response
+ * object, its headers and their encoding per request. Other forms (HEAD, HTTP/1.0) are built by
  * {@link #toResponse} and take the ordinary path.
  */
 final class PreEncodedResponse {
@@ -25,7 +27,7 @@ final class PreEncodedResponse {
     private final HttpResponseStatus status;
     private final CharSequence contentType;
     private final byte[] body;
-    private volatile Encoded encoded = new Encoded(AsciiString.EMPTY_STRING, Unpooled.EMPTY_BUFFER);
+    private volatile Encoded encoded = new Encoded(AsciiString.EMPTY_STRING, Unpooled.EMPTY_BUFFER, Unpooled.EMPTY_BUFFER);
 
     PreEncodedResponse(HttpResponseStatus status, CharSequence contentType, byte[] body) {
         if (body.length >= TextCompressor.MIN_SIZE) {
@@ -48,26 +50,27 @@ final class PreEncodedResponse {
         return Responses.full(version, status, contentType, Unpooled.wrappedBuffer(body));
     }
 
-    /** The HTTP/1.1 keep-alive form with the current {@code Date}: a duplicate to write (releasing it is a no-op). */
-    ByteBuf encoded() {
+    /** The HTTP/1.1 form with the current {@code Date}: a duplicate to write (releasing it is a no-op). */
+    ByteBuf encoded(boolean keepAlive) {
         AsciiString date = HttpDate.now();
         Encoded current = encoded;
         if (!current.date.equals(date)) {
-            byte[] bytes = encodeWithNetty();
-            // A JDK direct buffer, freed by the garbage collector once the last duplicate of it is written and
-            // dropped: the shared buffer has no owner that could release it at the right time.
-            ByteBuf shared = Unpooled.unreleasableBuffer(
-                    Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
-            current = new Encoded(date, shared);
+            current = new Encoded(date, encode(true), encode(false));
             encoded = current; // racing event loops may each encode once; any of the results is right
         }
-        return current.bytes.duplicate();
+        return (keepAlive ? current.keepAlive : current.close).duplicate();
     }
 
-    private byte[] encodeWithNetty() {
+    /**
+     * In a JDK direct buffer, freed by the garbage collector once the last duplicate of it is written and dropped:
+     * a buffer shared by many writes has no single owner that could release it at the right time.
+     */
+    private ByteBuf encode(boolean keepAlive) {
         EmbeddedChannel encoder = new EmbeddedChannel(new HttpResponseEncoder());
         try {
-            encoder.writeOutbound(toResponse(HttpVersion.HTTP_1_1));
+            FullHttpResponse response = toResponse(HttpVersion.HTTP_1_1);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            encoder.writeOutbound(response);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (ByteBuf part; (part = encoder.readOutbound()) != null; ) {
                 try {
@@ -76,12 +79,14 @@ final class PreEncodedResponse {
                     part.release();
                 }
             }
-            return out.toByteArray();
+            byte[] bytes = out.toByteArray();
+            return Unpooled.unreleasableBuffer(
+                    Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
         } finally {
             encoder.finishAndReleaseAll();
         }
     }
 
-    private record Encoded(AsciiString date, ByteBuf bytes) {
+    private record Encoded(AsciiString date, ByteBuf keepAlive, ByteBuf close) {
     }
 }

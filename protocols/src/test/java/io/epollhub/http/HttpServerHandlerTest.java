@@ -74,6 +74,19 @@ class HttpServerHandlerTest {
     }
 
     @Test
+    void preEncodedClosingHelloIsWhatTheEncoderWrites() {
+        http.send("HEAD / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        String head = http.readAll().replaceAll("date: [^\r]*", "date: D");
+        try (HttpHarness second = new HttpHarness(HttpSettings.basic(Runnable::run))) {
+            second.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+            String get = second.readAll().replaceAll("date: [^\r]*", "date: D");
+            assertTrue(head.contains("connection: close\r\n"), head);
+            assertEquals(head + "Hello, World!", get);
+            assertFalse(second.channel.isOpen());
+        }
+    }
+
+    @Test
     void notAllowedNamesTheAllowedMethods() {
         assertEquals("GET, HEAD", exchange("PUT / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").header("allow"));
     }
