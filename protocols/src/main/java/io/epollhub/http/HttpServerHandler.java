@@ -266,13 +266,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         answered = true;
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         AccessLog.record(ctx.channel().remoteAddress(), request, response.status().code(), response.contentLength());
-        boolean keepAlive = keepAlive(request, false);
-        if (keepAlive) {
-            encoderCtx.write(response.encoded(true), ctx.voidPromise());
-        } else {
-            closing = true;
-            encoderCtx.write(response.encoded(false)).addListener(ChannelFutureListener.CLOSE);
-        }
+        closeAfterResponse = !keepAlive(request, false);
+        writeLast(encoderCtx, response.encoded(!closeAfterResponse));
         flushUnlessInBatch();
         next();
     }
@@ -338,11 +333,16 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     /** The last part of the current response: a connection that is not kept alive closes once it is sent. */
     private void writeLast(Object last) {
+        writeLast(ctx, last);
+    }
+
+    /** {@code out}: this handler's context, or the encoder's for bytes already encoded. */
+    private void writeLast(ChannelHandlerContext out, Object last) {
         if (closeAfterResponse) {
             closing = true;
-            ctx.write(last).addListener(ChannelFutureListener.CLOSE);
+            out.write(last).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ctx.write(last, ctx.voidPromise());
+            out.write(last, ctx.voidPromise());
         }
     }
 

@@ -12,8 +12,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * The HTTP pipeline, in order: strict request decoder, response encoder, chunked writes (only behind TLS, for
  * files), then the connection handler, which also does what would otherwise be five more stages every request
  * passes through: the idle and slowloris timeouts (one timer, not one per request), keep-alive,
- * {@code Expect: 100-continue} against the body limit, and gzip for text. Every connection joins {@code connections} so the server can drain
- * them on shutdown.
+ * {@code Expect: 100-continue} against the body limit, and gzip for text. Every connection joins
+ * {@code connections} so the server can drain them on shutdown.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.TimeUnit;
 
 /** One HTTP connection on an {@link EmbeddedChannel}: raw bytes in, raw bytes out (files included). */
 final class HttpHarness implements AutoCloseable {
@@ -43,6 +44,16 @@ final class HttpHarness implements AutoCloseable {
     }
 
     /** All output so far as text (ISO-8859-1, so bytes stay bytes), file regions included. */
+    /**
+     * Lets {@code millis} pass for the connection's timeouts: they measure on the real clock, their timer runs on
+     * the channel's, so both move on; then whatever fell due runs.
+     */
+    void elapse(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+    }
+
     String readAll() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         WritableByteChannel sink = Channels.newChannel(out);

@@ -317,9 +317,7 @@ class HttpRoutesTest {
         try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
                 Duration.ofSeconds(60)))) {
             slow.send("GET / HTTP/1.1\r\nHost: slo");
-            Thread.sleep(30); // the handler measures the wait on the real clock, the timer runs on the channel's
-            slow.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
-            slow.channel.runPendingTasks();
+            slow.elapse(30);
             assertEquals(408, Response.parse(slow.readAll()).status());
             assertFalse(slow.channel.isOpen());
         }
@@ -332,9 +330,7 @@ class HttpRoutesTest {
             slow.send("GET / HTTP/1.1\r\n\r\n");
             assertEquals(200, Response.parse(slow.readAll()).status());
             slow.send("GET / HTTP/1.1\r\nHost: slo");
-            Thread.sleep(30);
-            slow.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
-            slow.channel.runPendingTasks();
+            slow.elapse(30);
             assertEquals("", slow.readAll());
             assertFalse(slow.channel.isOpen());
         }
@@ -347,9 +343,7 @@ class HttpRoutesTest {
             idle.send("GET / HTTP/1.1\r\n\r\n");
             assertEquals(200, Response.parse(idle.readAll()).status());
             assertTrue(idle.channel.isOpen());
-            Thread.sleep(30);
-            idle.channel.advanceTimeBy(30, TimeUnit.MILLISECONDS);
-            idle.channel.runPendingTasks();
+            idle.elapse(30);
             assertFalse(idle.channel.isOpen());
         }
     }
