@@ -1,5 +1,6 @@
 package io.epollhub.chat;
 
+import io.epollhub.net.ServicePipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * The chat pipeline: coalesce flushes, close idle clients, split input into lines (LF or CRLF), decode
  * UTF-8, hand each line to the room.
  */
-public final class ChatServerInitializer extends ChannelInitializer<Channel> {
+public final class ChatServerInitializer extends ChannelInitializer<Channel> implements ServicePipeline {
 
     public static final String FLUSH_CONSOLIDATION = "chatFlushConsolidation";
     public static final String IDLE_STATE = "chatIdleState";
@@ -36,7 +37,7 @@ public final class ChatServerInitializer extends ChannelInitializer<Channel> {
     }
 
     @Override
-    protected void initChannel(Channel ch) {
+    public void initChannel(Channel ch) {
         // Past the high mark the client is cut (ChatServerHandler); the low mark only has to be below it.
         ch.config().setWriteBufferWaterMark(
                 new WriteBufferWaterMark(settings.maxPendingBytes() / 2, settings.maxPendingBytes()));

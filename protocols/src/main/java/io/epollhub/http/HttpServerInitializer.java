@@ -1,5 +1,6 @@
 package io.epollhub.http;
 
+import io.epollhub.net.ServicePipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -15,7 +16,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * {@code Expect: 100-continue} against the body limit, and gzip for text. Every connection joins
  * {@code connections} so the server can drain them on shutdown.
  */
-public final class HttpServerInitializer extends ChannelInitializer<Channel> {
+public final class HttpServerInitializer extends ChannelInitializer<Channel> implements ServicePipeline {
 
     public static final String HTTP_DECODER = "httpDecoder";
     public static final String HTTP_ENCODER = "httpEncoder";
@@ -35,7 +36,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     }
 
     @Override
-    protected void initChannel(Channel ch) {
+    public void initChannel(Channel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(HTTP_DECODER, new StrictRequestDecoder());

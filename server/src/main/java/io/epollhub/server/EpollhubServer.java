@@ -4,13 +4,13 @@ import io.epollhub.chat.ChatRoom;
 import io.epollhub.chat.ChatServerInitializer;
 import io.epollhub.http.DrainEvent;
 import io.epollhub.http.HttpServerInitializer;
+import io.epollhub.net.ServicePipeline;
 import io.epollhub.http.HttpSettings;
 import io.epollhub.metrics.TrafficCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -137,7 +137,7 @@ public final class EpollhubServer {
     }
 
     /** Listens for {@code service} on {@code port}, with TLS in front when {@code tls} is given; {@code null} when off. */
-    private Channel bind(String service, int port, ChannelHandler protocol, Function<ByteBufAllocator, SslHandler> tls) {
+    private Channel bind(String service, int port, ServicePipeline protocol, Function<ByteBufAllocator, SslHandler> tls) {
         if (port == ServerConfig.OFF) {
             return null;
         }
@@ -157,7 +157,7 @@ public final class EpollhubServer {
                             ch.pipeline().addLast(TLS_HANDLER, tls.apply(ch.alloc()));
                             ch.pipeline().addLast(TLS_HANDSHAKES, EpollhubServer.this.tls.handshakeCounter());
                         }
-                        ch.pipeline().addLast(protocol);
+                        protocol.initChannel(ch);
                     }
                 });
         transport.configure(bootstrap, config.epollMode());
