@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -114,27 +115,53 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpObject object)) {
+        int kind = kind(msg);
+        if (kind == NOT_HTTP) {
             ctx.fireChannelRead(msg);
             return;
         }
         inReadBatch = true;
-        if (msg instanceof HttpRequest) {
+        if ((kind & HEAD) != 0) {
             awaitingHead = false;
             headInBatch = true;
             headWaiting = false;
         }
-        if (msg instanceof LastHttpContent) {
+        if ((kind & LAST) != 0) {
             awaitingHead = true;
         }
         if (closing) {
             ReferenceCountUtil.release(msg);
         } else if (waitingForAnswer() || !queued.isEmpty()) {
-            queued.add(object);
+            queued.add((HttpObject) msg);
             setPausedForQueue(true);
         } else {
-            handle(object);
+            handle(msg, kind);
         }
+    }
+
+    // What a decoded message is. The decoder ends every body-less request with one shared constant, so it is
+    // recognised by identity before any type test: an instanceof or cast against an interface that several
+    // classes pass through at one place takes the JVM's slow path and rewrites a per-class cache
+    // (JDK-8180450), which two event loops would then keep taking from each other. Split this way, each test
+    // below sees one class and is compiled to a compare.
+    private static final int NOT_HTTP = 0;
+    private static final int HEAD = 1;
+    private static final int CONTENT = 2;
+    private static final int LAST = 4;
+    private static final int OTHER = 8;
+
+    private static int kind(Object msg) {
+        if (msg == LastHttpContent.EMPTY_LAST_CONTENT) {
+            return CONTENT | LAST;
+        }
+        if (msg instanceof HttpRequest) {
+            return msg instanceof LastHttpContent ? HEAD | CONTENT | LAST
+                    : msg instanceof HttpContent ? HEAD | CONTENT : HEAD;
+        }
+        if (msg instanceof HttpContent) {
+            return msg instanceof LastHttpContent ? CONTENT | LAST : CONTENT;
+        }
+        return msg instanceof HttpObject ? OTHER : NOT_HTTP;
     }
 
     /** The current request is read whole but not yet answered: whatever comes next belongs to a later request. */
@@ -142,17 +169,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         return reply != null && requestComplete && !responded;
     }
 
-    private void handle(HttpObject msg) {
-        if (msg.decoderResult().isFailure()) {
+    private void handle(Object msg, int kind) {
+        DecoderResult result = (kind & HEAD) != 0 ? ((HttpRequest) msg).decoderResult()
+                : msg == LastHttpContent.EMPTY_LAST_CONTENT ? DecoderResult.SUCCESS
+                : ((HttpObject) msg).decoderResult();
+        if (result.isFailure()) {
             ReferenceCountUtil.release(msg);
-            rejectMalformed(msg.decoderResult().cause());
+            rejectMalformed(result.cause());
             return;
         }
-        if (msg instanceof HttpRequest request) {
-            start(request);
+        if ((kind & HEAD) != 0) {
+            start((HttpRequest) msg);
         }
-        if (msg instanceof HttpContent content) {
-            body(content);
+        if (msg == LastHttpContent.EMPTY_LAST_CONTENT) {
+            body(LastHttpContent.EMPTY_LAST_CONTENT, true);
+        } else if ((kind & CONTENT) != 0) {
+            body((HttpContent) msg, (kind & LAST) != 0);
         }
     }
 
@@ -211,9 +243,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                 || method == HttpMethod.PUT || method == HttpMethod.PATCH || method == HttpMethod.DELETE;
     }
 
-    private void body(HttpContent content) {
+    private void body(HttpContent content, boolean last) {
         bodyBytes += content.content().readableBytes();
-        boolean last = content instanceof LastHttpContent;
         if (bodyBytes > maxBody) {
             content.release();
             abortExchange();
@@ -383,7 +414,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         exchange = null;
         pauseForExchange(null, false);
         while (!queued.isEmpty() && !closing && !waitingForAnswer()) {
-            handle(queued.poll());
+            HttpObject msg = queued.poll();
+            handle(msg, kind(msg));
         }
         if (queued.isEmpty()) {
             setPausedForQueue(false);

@@ -1,8 +1,13 @@
 package io.epollhub.http;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +67,31 @@ class HttpServerHandlerTest {
     void headKeepsTheContentLengthOfGet() {
         assertEquals("13", exchange("HEAD / HTTP/1.1\r\n\r\n").header("content-length"));
         assertEquals("13", exchange("GET / HTTP/1.1\r\n\r\n").header("content-length"));
+    }
+
+    @Test
+    void wholeRequestObjectsAreHandledLikeDecodedOnes() {
+        // What a handler in front (an aggregator, say) would pass on: head, body and end as one object.
+        channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/echo/one"));
+        channel.runPendingTasks();
+        Response first = Response.parse(http.readAll());
+        assertEquals("HTTP/1.1 200 OK", first.statusLine());
+        assertEquals("one", first.body());
+        assertEquals("two", exchange("GET /echo/two HTTP/1.1\r\n\r\n").body(), "the connection moved on");
+
+
+        // The body counts against the limit as a decoded one would: the route refused the method at once, then
+        // the body runs past 4 bytes and the connection closes.
+        try (HttpHarness small = new HttpHarness(HttpSettings.basic(Runnable::run)
+                .withLimits(4, Duration.ofSeconds(10), Duration.ofSeconds(60)))) {
+            FullHttpRequest large = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo/x",
+                    Unpooled.copiedBuffer(new byte[5]));
+            small.channel.writeInbound(large);
+            small.channel.runPendingTasks();
+            assertEquals("HTTP/1.1 405 Method Not Allowed", Response.parse(small.readAll()).statusLine());
+            assertEquals(0, large.refCnt(), "the body was released");
+            assertFalse(small.channel.isActive());
+        }
     }
 
     @Test
