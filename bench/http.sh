@@ -7,6 +7,9 @@ source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
+# Each server gets this much load in every mode before anything is measured: the JIT compiles the accept path
+# only under connection-per-request load, and it keeps improving for about 20 s of it.
+WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 ensure_jars
@@ -53,9 +56,9 @@ run() {
 
 echo "# warm-up"
 for port in 18080 18082 18083 $( [ $HAVE_NGINX = yes ] && echo 18081 ); do
-  DURATION=5s run keepalive "$port" >/dev/null
-  DURATION=3s run pipelined "$port" >/dev/null
-  DURATION=3s run close "$port" >/dev/null
+  for mode in close keepalive pipelined close; do
+    DURATION=$WARMUP run "$mode" "$port" >/dev/null
+  done
 done
 
 RESULTS="$WORK/results.tsv"
