@@ -53,7 +53,9 @@ class OperationsIT {
             assertEquals(0, value(text, "epollhub_connections_rejected_total{service=\"chat\"}"));
             assertTrue(value(text, "epollhub_traffic_received_bytes_total{service=\"http\"}") > 100);
             assertTrue(value(text, "epollhub_traffic_sent_bytes_total{service=\"chat\"}") > 100);
-            assertTrue(text.contains("epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le="), "histogram");
+            assertEquals(3, value(text, "epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le=\"+Inf\"}"));
+            assertTrue(value(text, "epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le=\"0.001\"}") <= 3);
+            assertTrue(value(text, "epollhub_http_requests_seconds_sum{route=\"/\",status=\"200\"}") > 0, "durations add up");
             for (String jvm : List.of("jvm_memory_used_bytes{area=\"heap\"", "jvm_buffer_memory_used_bytes{id=\"direct\"}",
                     "jvm_gc_", "jvm_threads_live_threads", "netty_allocator_memory_used{")) {
                 assertTrue(text.contains(jvm), jvm + " missing");

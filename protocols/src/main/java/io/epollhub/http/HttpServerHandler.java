@@ -68,6 +68,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean requestComplete = true;
     private long bodyBytes;
     private boolean inReadBatch;
+    /** When the read batch being handled began: the start of each request whose head it completed. */
+    private long batchNanos;
     private boolean draining;
     private boolean closing;
     private boolean pausedForQueue;
@@ -120,7 +122,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        inReadBatch = true;
+        if (!inReadBatch) {
+            inReadBatch = true;
+            batchNanos = System.nanoTime();
+        }
         if ((kind & HEAD) != 0) {
             awaitingHead = false;
             headInBatch = true;
@@ -189,7 +194,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(HttpRequest request) {
-        reply = new Reply(this, ctx, request, Router.routeName(request.uri()));
+        reply = new Reply(this, ctx, request, Router.routeName(request.uri()), startNanos());
         exchange = null;
         responded = false;
         requestComplete = false;
@@ -280,7 +285,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (reply == null) {
-            reply = new Reply(this, ctx, null, "malformed");
+            reply = new Reply(this, ctx, null, "malformed", startNanos());
         }
         write(reply, Responses.status(HttpVersion.HTTP_1_1, status), true);
     }
@@ -445,6 +450,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A request handled in a read batch started with it; one handled later (it waited in the queue), now. */
+    private long startNanos() {
+        return inReadBatch ? batchNanos : System.nanoTime();
+    }
+
     private void flushUnlessInBatch() {
         if (!inReadBatch) {
             ctx.flush();
@@ -453,7 +463,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = startNanos(); // a batch is read in microseconds: its start will do
         if (headerTimeoutNanos > 0 && awaitingHead && !headInBatch && !headWaiting) {
             // A read that completed no head while one is awaited: head bytes are trickling in (slowloris).
             headWaiting = true;

@@ -1,7 +1,7 @@
 package io.epollhub.http;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * @param serving       true until shutdown begins; {@code /healthz} answers 503 after
  */
 public record HttpSettings(Path staticDir, Path filesDir, long maxBody, Duration headerTimeout, Duration idleTimeout,
-                           Executor blocking, MeterRegistry registry, Supplier<String> metrics, BooleanSupplier serving) {
+                           Executor blocking, PrometheusMeterRegistry registry, Supplier<String> metrics, BooleanSupplier serving) {
 
     public static final long DEFAULT_MAX_BODY = 64L << 20;
 
@@ -44,7 +44,7 @@ public record HttpSettings(Path staticDir, Path filesDir, long maxBody, Duration
     /** No files, default limits, blocking calls on {@code blocking}: enough for the hello service and tests. */
     public static HttpSettings basic(Executor blocking) {
         return new HttpSettings(null, null, DEFAULT_MAX_BODY, Duration.ofSeconds(10), Duration.ofSeconds(60), blocking,
-                new SimpleMeterRegistry(), null, () -> true);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, () -> true);
     }
 
     public HttpSettings withDirectories(Path staticDir, Path filesDir) {

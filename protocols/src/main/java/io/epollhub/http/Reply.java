@@ -18,13 +18,15 @@ final class Reply {
     private final ChannelHandlerContext ctx;
     final HttpRequest request;
     final String route;
-    final long startNanos = System.nanoTime();
+    /** {@link System#nanoTime()} when the request's head was read. */
+    final long startNanos;
 
-    Reply(HttpServerHandler connection, ChannelHandlerContext ctx, HttpRequest request, String route) {
+    Reply(HttpServerHandler connection, ChannelHandlerContext ctx, HttpRequest request, String route, long startNanos) {
         this.connection = connection;
         this.ctx = ctx;
         this.request = request;
         this.route = route;
+        this.startNanos = startNanos;
     }
 
     void send(FullHttpResponse response) {

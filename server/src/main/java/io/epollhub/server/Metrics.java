@@ -3,7 +3,6 @@ package io.epollhub.server;
 import io.epollhub.chat.ChatRoom;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -38,7 +37,7 @@ final class Metrics implements AutoCloseable {
         new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
     }
 
-    MeterRegistry registry() {
+    PrometheusMeterRegistry registry() {
         return registry;
     }
 
