@@ -7,8 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
-# Each server gets this much load in every mode before anything is measured: the JIT compiles the accept path
-# only under connection-per-request load, and it keeps improving for about 20 s of it.
+# Each server gets this much load of a mode right before the mode is measured (see warm()).
 WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
@@ -54,21 +53,31 @@ run() {
   echo "$out" | awk '/Requests\/sec:/ { print $2 }'
 }
 
-echo "# warm-up"
-for port in 18080 18082 18083 $( [ $HAVE_NGINX = yes ] && echo 18081 ); do
-  for mode in close keepalive pipelined close; do
+# warm MODE PORT...: WARMUP of MODE on each server, just before that mode is measured. A JVM recompiles its hot
+# paths when the load changes shape (deoptimizes, then compiles again for what it sees now), so each mode gets
+# its own; connection per request gets it twice, the accept path takes longest to settle.
+warm() {
+  local mode=$1 port
+  shift
+  for port in "$@"; do
     DURATION=$WARMUP run "$mode" "$port" >/dev/null
+    [ "$mode" = close ] && DURATION=$WARMUP run "$mode" "$port" >/dev/null
   done
-done
+  return 0
+}
 
 RESULTS="$WORK/results.tsv"
 for mode in keepalive pipelined close; do
+  echo "# $mode"
+  warm "$mode" 18080 $( [ $HAVE_NGINX = yes ] && echo 18081 )
   for round in $(seq 1 "$ROUNDS"); do
     echo "epollhub $mode $(run "$mode" 18080)" >>"$RESULTS"
     [ $HAVE_NGINX = yes ] && echo "nginx $mode $(run "$mode" 18081)" >>"$RESULTS"
   done
 done
 for mode in keepalive pipelined; do
+  echo "# transports, $mode"
+  warm "$mode" 18080 18082 18083
   for round in $(seq 1 "$ROUNDS"); do
     echo "edge-$mode $mode $(run "$mode" 18080)" >>"$RESULTS"
     echo "level-$mode $mode $(run "$mode" 18082)" >>"$RESULTS"
