@@ -55,7 +55,7 @@ public final class ChatLoad implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64", description = "Message payload bytes (at least the 40-byte stamp).")
     int size;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Seconds of load before measuring.")
+    @Option(names = "--warmup", defaultValue = "2", description = "Seconds of load before measuring, once every client is connected and the join notices have stopped arriving (a second without one, at most two minutes).")
     int warmupSeconds;
 
     @Option(names = "--duration", defaultValue = "10", description = "Seconds measured (at most 600).")
@@ -92,6 +92,7 @@ public final class ChatLoad implements Callable<Integer> {
             List<LoadClientHandler> publishers = new ArrayList<>();
             List<Channel> channels = connect(group, epoll, serverPort, stats, publishers);
             awaitReady(stats, channels.size());
+            awaitQuiet(stats);
             publishers.forEach(LoadClientHandler::startSending);
             TimeUnit.SECONDS.sleep(warmupSeconds);
             stats.startMeasuring();
@@ -142,6 +143,20 @@ public final class ChatLoad implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (stats.readyCount() < expected && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    /**
+     * Until a second passes without a notice reaching any client (at most two minutes): each join is announced
+     * to the whole room, so n clients joining cost n^2/2 notices, and the window should measure broadcasting to
+     * the clients, not their arrival.
+     */
+    private static void awaitQuiet(LoadStats stats) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        long seen = -1;
+        while (stats.unstampedCount() != seen && System.nanoTime() < deadline) {
+            seen = stats.unstampedCount();
+            TimeUnit.SECONDS.sleep(1);
         }
     }
 

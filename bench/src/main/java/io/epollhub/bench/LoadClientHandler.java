@@ -129,6 +129,7 @@ final class LoadClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         int at = line.forEachByte(FIND_TILDE);
         if (at < 0 || line.writerIndex() - at < MARKER.length() + 1 || line.getByte(at + 1) != 'm') {
+            stats.unstamped();
             return;
         }
         long stamp = 0;

@@ -12,6 +12,7 @@ final class LoadStats {
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder ready = new LongAdder();
+    private final LongAdder unstamped = new LongAdder();
     private volatile boolean measuring;
 
     void sent() {
@@ -24,6 +25,15 @@ final class LoadStats {
             delivered.increment();
             latencies.recordValue(Math.max(0, System.nanoTime() - sentNanos));
         }
+    }
+
+    /** A receiver got a line that is not a stamped message: a join or leave notice, a welcome. */
+    void unstamped() {
+        unstamped.increment();
+    }
+
+    long unstampedCount() {
+        return unstamped.sum();
     }
 
     void ready() {
