@@ -177,6 +177,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private void handle(Object msg, int kind) {
         DecoderResult result = (kind & HEAD) != 0 ? ((HttpRequest) msg).decoderResult()
                 : msg == LastHttpContent.EMPTY_LAST_CONTENT ? DecoderResult.SUCCESS
+                : (kind & CONTENT) != 0 ? ((HttpContent) msg).decoderResult()
                 : ((HttpObject) msg).decoderResult();
         if (result.isFailure()) {
             ReferenceCountUtil.release(msg);
