@@ -1,5 +1,6 @@
 package io.epollhub.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,12 +47,15 @@ import java.util.regex.Pattern;
  * {@code /sleep}), requests pipelined behind it wait in a queue and the connection stops reading, so a client
  * cannot make the server buffer without bound. Answers written while a read batch is being handled are
  * flushed once at its end ({@link #channelReadComplete}); answers that come later are flushed at once.
+ * Pre-encoded answers of one batch are also written once, as one buffer.
  */
 final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
     /** RFC 9110 section 5.6.2: a method is a token. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    /** Answers a batch's buffer first makes room for: how deep clients usually pipeline (TechEmpower: 16). */
+    private static final int PIPELINE_DEPTH = 16;
 
     private final Router router;
     private final long maxBody;
@@ -70,6 +74,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean inReadBatch;
     /** When the read batch being handled began: the start of each request whose head it completed. */
     private long batchNanos;
+    /**
+     * Pre-encoded answers of the read batch being handled, written before anything else is and at its end: the
+     * first as it is, then a copy of all of them in one buffer, so a client pipelining sixteen requests costs
+     * one write through the pipeline, not sixteen.
+     */
+    private ByteBuf batchAnswers;
+    private boolean batchAnswersCopied;
     private boolean draining;
     private boolean closing;
     private boolean pausedForQueue;
@@ -209,6 +220,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (HttpUtil.is100ContinueExpected(request)) {
             // The announced body fits (refusal() said so): ask for it. Interim, so not the request's answer.
+            writeBatchAnswers();
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ctx.voidPromise());
             request.headers().remove(HttpHeaderNames.EXPECT);
@@ -304,9 +316,38 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
         AccessLog.record(ctx.channel().remoteAddress(), request, response.status().code(), response.contentLength());
         closeAfterResponse = !keepAlive(request, false);
-        writeLast(encoderCtx, response.encoded(!closeAfterResponse));
-        flushUnlessInBatch();
+        if (inReadBatch && !closeAfterResponse) {
+            addToBatch(response.encoded(true));
+        } else {
+            writeLast(encoderCtx, response.encoded(!closeAfterResponse));
+            flushUnlessInBatch();
+        }
         next();
+    }
+
+    /** {@code answer}: a duplicate of a pre-encoded response, whose release is a no-op. */
+    private void addToBatch(ByteBuf answer) {
+        if (batchAnswers == null) {
+            batchAnswers = answer;
+            return;
+        }
+        if (!batchAnswersCopied) {
+            ByteBuf first = batchAnswers;
+            batchAnswers = ctx.alloc().directBuffer(PIPELINE_DEPTH * first.readableBytes());
+            batchAnswers.writeBytes(first);
+            batchAnswersCopied = true;
+        }
+        batchAnswers.writeBytes(answer);
+    }
+
+    /** Writes the batch's pre-encoded answers so far: called before any other write, so answers stay in order. */
+    private void writeBatchAnswers() {
+        ByteBuf answers = batchAnswers;
+        if (answers != null) {
+            batchAnswers = null;
+            batchAnswersCopied = false;
+            encoderCtx.write(answers, ctx.voidPromise());
+        }
     }
 
     /** Called by {@link Reply} on the event loop. */
@@ -345,6 +386,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void write(Reply from, HttpResponse response, boolean close) {
+        writeBatchAnswers();
         responded = true;
         answered = true;
         if (response instanceof FullHttpResponse full && from.request != null) {
@@ -375,6 +417,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     /** {@code out}: this handler's context, or the encoder's for bytes already encoded. */
     private void writeLast(ChannelHandlerContext out, Object last) {
+        writeBatchAnswers();
         if (closeAfterResponse) {
             closing = true;
             out.write(last).addListener(ChannelFutureListener.CLOSE);
@@ -472,6 +515,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         headInBatch = false;
         inReadBatch = false;
+        writeBatchAnswers();
         ctx.flush();
         ctx.fireChannelReadComplete();
     }
@@ -540,6 +584,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeWhenFlushed() {
+        writeBatchAnswers();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -552,6 +597,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         abortExchange();
         for (HttpObject msg; (msg = queued.poll()) != null; ) {
             ReferenceCountUtil.release(msg);
+        }
+        if (batchAnswers != null) {
+            batchAnswers.release();
+            batchAnswers = null;
         }
         super.channelInactive(ctx);
     }

@@ -43,7 +43,6 @@ final class HttpHarness implements AutoCloseable {
         channel.runPendingTasks();
     }
 
-    /** All output so far as text (ISO-8859-1, so bytes stay bytes), file regions included. */
     /**
      * Lets {@code millis} pass for the connection's timeouts: they measure on the real clock, their timer runs on
      * the channel's, so both move on; then whatever fell due runs.
@@ -54,6 +53,7 @@ final class HttpHarness implements AutoCloseable {
         channel.runPendingTasks();
     }
 
+    /** All output so far as text (ISO-8859-1, so bytes stay bytes), file regions included. */
     String readAll() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         WritableByteChannel sink = Channels.newChannel(out);

@@ -1,5 +1,6 @@
 package io.epollhub.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -8,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.CharsetUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,10 +19,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HttpServerHandlerTest {
@@ -130,6 +135,42 @@ class HttpServerHandlerTest {
         int second = out.indexOf("200 OK");
         int third = out.indexOf("404 Not Found", second);
         assertTrue(first >= 0 && first < second && second < third, out);
+    }
+
+    @Test
+    void pipelinedHellosAreWrittenAsOneBuffer() {
+        http.send("GET / HTTP/1.1\r\n\r\n".repeat(3));
+        ByteBuf written = channel.readOutbound();
+        try {
+            assertNull(channel.readOutbound(), "one write for the batch");
+            String out = written.toString(CharsetUtil.ISO_8859_1);
+            assertEquals(3, out.split("HTTP/1.1 200 OK\r\n", -1).length - 1, out);
+            assertTrue(out.endsWith("\r\n\r\nHello, World!"), out);
+        } finally {
+            written.release();
+        }
+        http.send("GET / HTTP/1.1\r\n\r\n");
+        assertEquals("Hello, World!", Response.parse(http.readAll()).body(), "the next batch starts afresh");
+    }
+
+    @Test
+    void pipelinedHellosKeepTheirPlaceAmongOtherAnswers() {
+        http.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /missing HTTP/1.1\r\n\r\n"
+                + "GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+        String statuses = Pattern.compile("HTTP/1.1 (\\d+)").matcher(http.readAll()).results()
+                .map(m -> m.group(1)).collect(Collectors.joining(" "));
+        assertEquals("200 200 404 200 200", statuses);
+        assertFalse(channel.isOpen(), "closed after the answer to Connection: close");
+    }
+
+    @Test
+    void pipelinedHellosAreWrittenBeforeAMalformedRequestsAnswer() {
+        http.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nBad Header Line\r\n\r\n");
+        String out = http.readAll();
+        int hellos = out.split("Hello, World!", -1).length - 1;
+        assertEquals(2, hellos, out);
+        assertTrue(out.lastIndexOf("Hello, World!") < out.indexOf("HTTP/1.1 400 Bad Request"), out);
+        assertFalse(channel.isOpen());
     }
 
     @Test
