@@ -41,6 +41,19 @@ final class HttpMetrics {
     }
 
     void record(String route, int status, long nanos) {
+        point(route, status).observe(nanos / 1e9);
+    }
+
+    /** {@code times} requests of one route and status, each of which took {@code nanos}. */
+    void record(String route, int status, long nanos, int times) {
+        DistributionDataPoint point = point(route, status);
+        double seconds = nanos / 1e9;
+        for (int i = 0; i < times; i++) {
+            point.observe(seconds);
+        }
+    }
+
+    private DistributionDataPoint point(String route, int status) {
         AtomicReferenceArray<DistributionDataPoint> byStatus =
                 points.computeIfAbsent(route, r -> new AtomicReferenceArray<>(600));
         DistributionDataPoint point = byStatus.get(status);
@@ -48,6 +61,6 @@ final class HttpMetrics {
             point = histogram.labelValues(route, Integer.toString(status)); // the same point to racing threads
             byStatus.set(status, point);
         }
-        point.observe(nanos / 1e9);
+        return point;
     }
 }

@@ -81,6 +81,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
      */
     private ByteBuf batchAnswers;
     private boolean batchAnswersCopied;
+    /**
+     * The batched answers not yet counted in the metrics, all of one route and status: counted as they are
+     * written, with one clock read for them all. Each took from the batch's start to then.
+     */
+    private String batchRoute;
+    private int batchStatus;
+    private int batchUncounted;
     private boolean draining;
     private boolean closing;
     private boolean pausedForQueue;
@@ -206,7 +213,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(HttpRequest request) {
-        reply = new Reply(this, ctx, request, Router.routeName(request.uri()), startNanos());
+        String route = Router.routeName(request.uri());
+        if (batchUncounted > 0 && !route.equals(batchRoute)) {
+            countBatchAnswers(); // before this route runs: it may be /metrics
+        }
+        reply = new Reply(this, ctx, request, route, startNanos());
         exchange = null;
         responded = false;
         requestComplete = false;
@@ -313,12 +324,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         responded = true;
         answered = true;
-        metrics.record(from.route, response.status().code(), System.nanoTime() - from.startNanos);
-        AccessLog.record(ctx.channel().remoteAddress(), request, response.status().code(), response.contentLength());
+        int status = response.status().code();
+        AccessLog.record(ctx.channel().remoteAddress(), request, status, response.contentLength());
         closeAfterResponse = !keepAlive(request, false);
         if (inReadBatch && !closeAfterResponse) {
-            addToBatch(response.encoded(true));
+            addToBatch(from.route, status, response.encoded(true));
         } else {
+            metrics.record(from.route, status, System.nanoTime() - from.startNanos);
             writeLast(encoderCtx, response.encoded(!closeAfterResponse));
             flushUnlessInBatch();
         }
@@ -326,7 +338,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** {@code answer}: a duplicate of a pre-encoded response, whose release is a no-op. */
-    private void addToBatch(ByteBuf answer) {
+    private void addToBatch(String route, int status, ByteBuf answer) {
+        if (batchUncounted > 0 && (status != batchStatus || !route.equals(batchRoute))) {
+            countBatchAnswers();
+        }
+        batchRoute = route;
+        batchStatus = status;
+        batchUncounted++;
         if (batchAnswers == null) {
             batchAnswers = answer;
             return;
@@ -342,11 +360,19 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes the batch's pre-encoded answers so far: called before any other write, so answers stay in order. */
     private void writeBatchAnswers() {
+        countBatchAnswers();
         ByteBuf answers = batchAnswers;
         if (answers != null) {
             batchAnswers = null;
             batchAnswersCopied = false;
             encoderCtx.write(answers, ctx.voidPromise());
+        }
+    }
+
+    private void countBatchAnswers() {
+        if (batchUncounted > 0) {
+            metrics.record(batchRoute, batchStatus, System.nanoTime() - batchNanos, batchUncounted);
+            batchUncounted = 0;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.epollhub.http;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -171,6 +173,25 @@ class HttpServerHandlerTest {
         assertEquals(2, hellos, out);
         assertTrue(out.lastIndexOf("Hello, World!") < out.indexOf("HTTP/1.1 400 Bad Request"), out);
         assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void everyPipelinedAnswerIsCountedBeforeALaterScrape() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HttpSettings basic = HttpSettings.basic(Runnable::run);
+        HttpSettings settings = new HttpSettings(null, null, basic.maxBody(), basic.headerTimeout(),
+                basic.idleTimeout(), Runnable::run, registry, registry::scrape, () -> true);
+        try (HttpHarness metered = new HttpHarness(settings)) {
+            metered.send("GET / HTTP/1.1\r\n\r\n".repeat(3) + "GET /missing HTTP/1.1\r\n\r\n"
+                    + "GET / HTTP/1.1\r\n\r\n".repeat(2) + "GET /metrics HTTP/1.1\r\n\r\n");
+            String out = metered.readAll();
+            String scraped = out.substring(out.lastIndexOf("\r\n\r\n"));
+            assertTrue(scraped.contains("epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"} 5\n"), scraped);
+            assertTrue(scraped.contains("epollhub_http_requests_seconds_count{route=\"other\",status=\"404\"} 1\n"),
+                    scraped);
+            metered.send("GET / HTTP/1.1\r\n\r\n");
+            assertTrue(registry.scrape().contains("epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"} 6\n"));
+        }
     }
 
     @Test
