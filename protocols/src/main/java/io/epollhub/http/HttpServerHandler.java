@@ -328,7 +328,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         AccessLog.record(ctx.channel().remoteAddress(), request, status, response.contentLength());
         closeAfterResponse = !keepAlive(request, false);
         if (inReadBatch && !closeAfterResponse) {
-            addToBatch(from.route, status, response.encoded(true));
+            addToBatch(from.route, status, response);
         } else {
             metrics.record(from.route, status, System.nanoTime() - from.startNanos);
             writeLast(encoderCtx, response.encoded(!closeAfterResponse));
@@ -337,8 +337,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         next();
     }
 
-    /** {@code answer}: a duplicate of a pre-encoded response, whose release is a no-op. */
-    private void addToBatch(String route, int status, ByteBuf answer) {
+    private void addToBatch(String route, int status, PreEncodedResponse answer) {
         if (batchUncounted > 0 && (status != batchStatus || !route.equals(batchRoute))) {
             countBatchAnswers();
         }
@@ -346,7 +345,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         batchStatus = status;
         batchUncounted++;
         if (batchAnswers == null) {
-            batchAnswers = answer;
+            batchAnswers = answer.encoded(true); // a duplicate, whose release is a no-op
             return;
         }
         if (!batchAnswersCopied) {
@@ -355,7 +354,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             batchAnswers.writeBytes(first);
             batchAnswersCopied = true;
         }
-        batchAnswers.writeBytes(answer);
+        answer.appendKeptAlive(batchAnswers);
     }
 
     /** Writes the batch's pre-encoded answers so far: called before any other write, so answers stay in order. */

@@ -27,7 +27,7 @@ final class PreEncodedResponse {
     private final HttpResponseStatus status;
     private final CharSequence contentType;
     private final byte[] body;
-    private volatile Encoded encoded = new Encoded(AsciiString.EMPTY_STRING, Unpooled.EMPTY_BUFFER, Unpooled.EMPTY_BUFFER);
+    private volatile Encoded encoded = Encoded.of(AsciiString.EMPTY_STRING, new byte[0], new byte[0]);
 
     PreEncodedResponse(HttpResponseStatus status, CharSequence contentType, byte[] body) {
         if (body.length >= TextCompressor.MIN_SIZE) {
@@ -52,20 +52,26 @@ final class PreEncodedResponse {
 
     /** The HTTP/1.1 form with the current {@code Date}: a duplicate to write (releasing it is a no-op). */
     ByteBuf encoded(boolean keepAlive) {
-        AsciiString date = HttpDate.now();
-        Encoded current = encoded;
-        if (!current.date.equals(date)) {
-            current = new Encoded(date, encode(true), encode(false));
-            encoded = current; // racing event loops may each encode once; any of the results is right
-        }
+        Encoded current = current();
         return (keepAlive ? current.keepAlive : current.close).duplicate();
     }
 
-    /**
-     * In a JDK direct buffer, freed by the garbage collector once the last duplicate of it is written and dropped:
-     * a buffer shared by many writes has no single owner that could release it at the right time.
-     */
-    private ByteBuf encode(boolean keepAlive) {
+    /** Appends the kept-alive HTTP/1.1 form with the current {@code Date} to {@code out}. */
+    void appendKeptAlive(ByteBuf out) {
+        out.writeBytes(current().keepAliveBytes);
+    }
+
+    private Encoded current() {
+        AsciiString date = HttpDate.now();
+        Encoded current = encoded;
+        if (!current.date.equals(date)) {
+            current = Encoded.of(date, encode(true), encode(false));
+            encoded = current; // racing event loops may each encode once; any of the results is right
+        }
+        return current;
+    }
+
+    private byte[] encode(boolean keepAlive) {
         EmbeddedChannel encoder = new EmbeddedChannel(new HttpResponseEncoder());
         try {
             FullHttpResponse response = toResponse(HttpVersion.HTTP_1_1);
@@ -79,14 +85,26 @@ final class PreEncodedResponse {
                     part.release();
                 }
             }
-            byte[] bytes = out.toByteArray();
-            return Unpooled.unreleasableBuffer(
-                    Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
+            return out.toByteArray();
         } finally {
             encoder.finishAndReleaseAll();
         }
     }
 
-    private record Encoded(AsciiString date, ByteBuf keepAlive, ByteBuf close) {
+    /**
+     * Each form as bytes to copy and as a buffer to write duplicates of. The buffer is a JDK direct buffer, freed by
+     * the garbage collector once the last duplicate of it is written and dropped: a buffer shared by many writes has
+     * no single owner that could release it at the right time.
+     */
+    private record Encoded(AsciiString date, byte[] keepAliveBytes, ByteBuf keepAlive, ByteBuf close) {
+
+        static Encoded of(AsciiString date, byte[] keepAlive, byte[] close) {
+            return new Encoded(date, keepAlive, shared(keepAlive), shared(close));
+        }
+
+        private static ByteBuf shared(byte[] bytes) {
+            return Unpooled.unreleasableBuffer(
+                    Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
+        }
     }
 }
