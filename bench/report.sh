@@ -19,7 +19,7 @@ set title "epollhub / reference (higher is better); the dashes are the targets"
 set style data histograms
 set style fill solid 0.8 border -1
 set boxwidth 0.6
-set yrange [0:4.5]
+set yrange [0:*]
 set bmargin 5
 set grid ytics
 set ylabel "ratio"
