@@ -18,9 +18,9 @@ import java.nio.ByteBuffer;
  * A response that is the same for every request but for its {@code Date}, like the hello. Its two HTTP/1.1
  * forms (kept alive, and {@code Connection: close}) are encoded once a second by Netty's own
  * {@link HttpResponseEncoder}, so the bytes are exactly what the pipeline would have written, into direct
- * buffers that all answers of that second share (each writes a duplicate) instead of building a response
- * object, its headers and their encoding per request. Other forms (HEAD, HTTP/1.0) are built by
- * {@link #toResponse} and take the ordinary path.
+ * buffers that all answers of that second share (each writes a duplicate, or a read batch copies the bytes of
+ * its later answers into one buffer) instead of building a response object, its headers and their encoding per
+ * request. Other forms (HEAD, HTTP/1.0) are built by {@link #toResponse} and take the ordinary path.
  */
 final class PreEncodedResponse {
 
