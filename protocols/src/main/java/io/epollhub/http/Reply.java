@@ -33,6 +33,7 @@ final class Reply {
         onLoop(() -> connection.respond(this, response, null, 0, 0));
     }
 
+    /** Every hello goes through here: on the event loop it calls straight through, with no task allocated. */
     void send(PreEncodedResponse response) {
         if (ctx.executor().inEventLoop()) {
             connection.respond(this, response);

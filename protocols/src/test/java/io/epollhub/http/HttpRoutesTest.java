@@ -314,8 +314,7 @@ class HttpRoutesTest {
 
     @Test
     void headerTimeoutAnswers408WhenNothingWasAnswered() throws InterruptedException {
-        try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
-                Duration.ofSeconds(60)))) {
+        try (HttpHarness slow = withTimeouts(Duration.ofMillis(20), Duration.ofSeconds(60))) {
             slow.send("GET / HTTP/1.1\r\nHost: slo");
             slow.elapse(30);
             assertEquals(408, Response.parse(slow.readAll()).status());
@@ -325,8 +324,7 @@ class HttpRoutesTest {
 
     @Test
     void headerTimeoutAfterAnAnswerClosesWithoutAnotherAnswer() throws InterruptedException {
-        try (HttpHarness slow = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofMillis(20),
-                Duration.ofSeconds(60)))) {
+        try (HttpHarness slow = withTimeouts(Duration.ofMillis(20), Duration.ofSeconds(60))) {
             slow.send("GET / HTTP/1.1\r\n\r\n");
             assertEquals(200, Response.parse(slow.readAll()).status());
             slow.send("GET / HTTP/1.1\r\nHost: slo");
@@ -338,13 +336,17 @@ class HttpRoutesTest {
 
     @Test
     void idleKeepAliveConnectionCloses() throws InterruptedException {
-        try (HttpHarness idle = new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, Duration.ofSeconds(60),
-                Duration.ofMillis(20)))) {
+        try (HttpHarness idle = withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(20))) {
             idle.send("GET / HTTP/1.1\r\n\r\n");
             assertEquals(200, Response.parse(idle.readAll()).status());
             assertTrue(idle.channel.isOpen());
             idle.elapse(30);
             assertFalse(idle.channel.isOpen());
         }
+    }
+
+    /** A connection of its own with these header and idle timeouts. */
+    private static HttpHarness withTimeouts(Duration headerTimeout, Duration idleTimeout) {
+        return new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, headerTimeout, idleTimeout));
     }
 }
