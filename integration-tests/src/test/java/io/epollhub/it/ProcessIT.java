@@ -43,7 +43,7 @@ class ProcessIT {
         try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
                 "--worker-threads", "3").awaitStarted()) {
             String output = server.output();
-            assertTrue(output.matches("(?s).*epollhub started: transport=\\S+.* boss=1 workers=3 http=127\\.0\\.0\\.1:\\d+ chat=127\\.0\\.0\\.1:\\d+.*"),
+            assertTrue(output.matches("(?s).*epollhub started: transport=\\S+.* boss=1 workers=3 accept=boss http=127\\.0\\.0\\.1:\\d+ chat=127\\.0\\.0\\.1:\\d+.*"),
                     output);
         }
     }

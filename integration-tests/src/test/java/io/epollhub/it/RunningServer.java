@@ -29,6 +29,10 @@ final class RunningServer implements AutoCloseable {
         return new RunningServer(loopback().withTransport(transport, mode));
     }
 
+    static RunningServer start(TransportChoice transport, boolean reusePort) {
+        return new RunningServer(loopback().withTransport(transport, TriggerMode.EDGE).withReusePort(reusePort));
+    }
+
     static RunningServer start(HttpConfig http) {
         return new RunningServer(loopback().withHttp(http));
     }

@@ -1,8 +1,11 @@
 package io.epollhub.it;
 
+import io.epollhub.server.ConfigException;
+import io.epollhub.server.ServerConfig;
 import io.epollhub.server.TransportChoice;
 import io.epollhub.server.TriggerMode;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelConfig;
 import io.netty.channel.epoll.EpollMode;
@@ -10,13 +13,25 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The accepted channels of both services are what the flags promise: epoll and edge-triggered by default. */
+/**
+ * The accepted channels of both services are what the flags promise: epoll and edge-triggered by default, accepted
+ * by the boss, or by each worker's own listener with reuse-port.
+ */
 class TransportIT {
 
     @Test
@@ -36,6 +51,72 @@ class TransportIT {
         assertChildChannels(TransportChoice.NIO, TriggerMode.EDGE, NioSocketChannel.class, null);
     }
 
+    @Test
+    void reusePortListensOncePerWorkerAndEachAcceptsOntoItsOwnLoop() throws Exception {
+        assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable here: " + Epoll.unavailabilityCause());
+        int workers = ServerConfig.defaults().effectiveWorkerThreads();
+        int port;
+        List<HttpConnection> connections = new ArrayList<>();
+        try (RunningServer server = RunningServer.start(TransportChoice.EPOLL, true)) {
+            port = server.http().getPort();
+            assertEquals(workers, listeningSockets(port), "one listening socket per worker event loop");
+            try {
+                for (int i = 0; i < 64; i++) {
+                    HttpConnection http = new HttpConnection(server.http());
+                    connections.add(http);
+                    assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
+                }
+                Set<EventLoop> loops = new HashSet<>();
+                for (Channel child : server.server.httpConnections()) {
+                    assertSame(child.parent().eventLoop(), child.eventLoop(), "served on the loop that accepted it");
+                    loops.add(child.eventLoop());
+                }
+                // 64 connections spread by the kernel's hash: all on one of two listeners has odds of 2^-63.
+                assertEquals(workers, loops.size(), "every worker's listener accepted some connections");
+            } finally {
+                for (HttpConnection http : connections) {
+                    http.close();
+                }
+            }
+        }
+        assertEquals(0, listeningSockets(port), "stop closes every listener");
+    }
+
+    @Test
+    void bossAcceptsAndHandsOffWithoutReusePort() throws Exception {
+        try (RunningServer server = RunningServer.start(TransportChoice.AUTO, false);
+             HttpConnection http = new HttpConnection(server.http())) {
+            assertEquals(1, listeningSockets(server.http().getPort()));
+            assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
+            Channel child = server.server.httpConnections().iterator().next();
+            assertNotSame(child.parent().eventLoop(), child.eventLoop(), "accepted by the boss, served by a worker");
+        }
+    }
+
+    @Test
+    void reusePortNeedsEpoll() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunningServer.start(TransportChoice.NIO, true));
+        assertEquals("reuse-port needs the epoll transport (this one is nio)", e.getMessage());
+    }
+
+    /**
+     * Sockets listening on 127.0.0.1:{@code port}, counted from {@code /proc/net/tcp} and {@code tcp6} (an IPv6
+     * socket shows it as {@code ::ffff:127.0.0.1}); state 0A is LISTEN.
+     */
+    private static int listeningSockets(int port) throws IOException {
+        String local = String.format(Locale.ROOT, "0100007F:%04X", port);
+        int count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 3 && fields[1].endsWith(local) && fields[3].equals("0A")) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
     private static void assertChildChannels(TransportChoice transport, TriggerMode mode,
                                             Class<? extends Channel> type, EpollMode epollMode) throws Exception {
         try (RunningServer server = RunningServer.start(transport, mode);
@@ -43,7 +124,7 @@ class TransportIT {
              LineClient chat = new LineClient(server.chat())) {
             assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
             server.awaitChatClients(1);
-            for (Set<Channel> channels : java.util.List.of(server.server.httpConnections(), server.server.chatRoom().members())) {
+            for (Set<Channel> channels : List.of(server.server.httpConnections(), server.server.chatRoom().members())) {
                 assertEquals(1, channels.size());
                 Channel child = channels.iterator().next();
                 assertSame(type, child.getClass());

@@ -92,6 +92,11 @@ public final class EpollhubCommand implements Callable<Integer> {
             description = "Epoll readiness mode for every channel.")
     private TriggerMode epollMode;
 
+    @Option(names = "--reuse-port", paramLabel = "on|off", defaultValue = "off", arity = "0..1", fallbackValue = "on",
+            description = "Each worker event loop listens on its own SO_REUSEPORT socket and accepts its own connections"
+                    + " (epoll only): no hand-off from the boss per connection.")
+    private Switch reusePort;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "trace, debug, info, warn, error or off.")
     private String logLevel;
@@ -226,7 +231,7 @@ public final class EpollhubCommand implements Callable<Integer> {
     ServerConfig config() {
         Logging.checkLevel(logLevel);
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout,
+                reusePort.isOn(), shutdownTimeout,
                 new HttpConfig(staticDir != null ? staticDir : HttpConfig.defaultStaticDir(), filesDir, maxBody,
                         blockingThreads, headerTimeout, idleTimeout, metrics.isOn()),
                 ServerConfig.chatSettings(chatMaxLine, chatMaxClients, chatMaxPending, chatIdleTimeout, chatRate),

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +67,8 @@ public final class EpollhubServer {
     private Channel chatChannel;
     private Channel httpsChannel;
     private Channel chatTlsChannel;
+    /** Every listening channel: one per service, or one per service and worker event loop with reuse-port. */
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
 
     private EpollhubServer(ServerConfig config, Transport transport) {
         this.config = config;
@@ -88,7 +93,11 @@ public final class EpollhubServer {
      * @throws ConfigException when the transport is unavailable or a port cannot be bound
      */
     public static EpollhubServer start(ServerConfig config) {
-        EpollhubServer server = new EpollhubServer(config, Transport.select(config.transport()));
+        Transport transport = Transport.select(config.transport());
+        if (config.reusePort() && transport != Transport.EPOLL) {
+            throw new ConfigException("reuse-port needs the epoll transport (this one is " + transport.describe(config.epollMode()) + ")");
+        }
+        EpollhubServer server = new EpollhubServer(config, transport);
         try {
             HttpServerInitializer http = new HttpServerInitializer(server.httpConnections, server.httpSettings());
             ChatServerInitializer chat = new ChatServerInitializer(server.chatRoom, config.chat());
@@ -102,14 +111,15 @@ public final class EpollhubServer {
             server.releaseResources();
             throw e;
         }
-        StringBuilder listeners = new StringBuilder("http=" + server.format(server.httpChannel) + " chat="
+        StringBuilder addresses = new StringBuilder("http=" + server.format(server.httpChannel) + " chat="
                 + server.format(server.chatChannel));
         if (server.tls != null) {
-            listeners.append(" https=").append(server.format(server.httpsChannel))
+            addresses.append(" https=").append(server.format(server.httpsChannel))
                     .append(" chat-tls=").append(server.format(server.chatTlsChannel));
         }
-        log.info("epollhub started: transport={} boss={} workers={} {}", server.transport.describe(config.epollMode()),
-                config.bossThreads(), config.effectiveWorkerThreads(), listeners);
+        log.info("epollhub started: transport={} boss={} workers={} accept={} {}", transport.describe(config.epollMode()),
+                config.bossThreads(), config.effectiveWorkerThreads(), config.reusePort() ? "workers (reuse-port)" : "boss",
+                addresses);
         HttpConfig http = config.http();
         log.info("http: static={} files={} max-body={} blocking-threads={} header-timeout={} idle-timeout={}",
                 orOff(http.staticDir()), orOff(http.filesDir()), http.maxBody(), http.blockingThreads(),
@@ -141,31 +151,54 @@ public final class EpollhubServer {
         if (port == ServerConfig.OFF) {
             return null;
         }
-        TrafficCounter traffic = new TrafficCounter(metrics.registry(), service);
+        ChannelInitializer<Channel> connection = connectionInitializer(new TrafficCounter(metrics.registry(), service),
+                protocol, tls);
+        if (!config.reusePort()) {
+            return listen(service, port, bossGroup, workerGroup, connection);
+        }
+        // One listener per worker event loop, each accepting onto its own loop: the kernel spreads new connections
+        // across them (as nginx's "listen ... reuseport" does), and no connection is handed from thread to thread.
+        Channel first = null;
+        for (EventExecutor executor : workerGroup) {
+            EventLoop loop = (EventLoop) executor;
+            Channel listener = listen(service, first == null ? port : address(first).getPort(), loop, loop, connection);
+            first = first == null ? listener : first;
+        }
+        return first;
+    }
+
+    private Channel listen(String service, int port, EventLoopGroup acceptor, EventLoopGroup workers,
+                           ChannelInitializer<Channel> connection) {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+                .group(acceptor, workers)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096) // bursts of connects wait in the kernel, not refused
                 // TCP_NODELAY: Netty's default for accepted channels on Linux (both transports); setting it again
                 // would cost every connection one more setsockopt(2).
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(TrafficCounter.NAME, traffic);
-                        if (tls != null) {
-                            ch.pipeline().addLast(TLS_HANDLER, tls.apply(ch.alloc()));
-                            ch.pipeline().addLast(TLS_HANDSHAKES, EpollhubServer.this.tls.handshakeCounter());
-                        }
-                        protocol.initChannel(ch);
-                    }
-                });
-        transport.configure(bootstrap, config.epollMode());
+                .childHandler(connection);
+        transport.configure(bootstrap, config.epollMode(), config.reusePort());
         ChannelFuture bound = bootstrap.bind(config.host(), port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw bindFailure(service, port, bound.cause());
         }
+        listeners.add(bound.channel());
         return bound.channel();
+    }
+
+    private ChannelInitializer<Channel> connectionInitializer(TrafficCounter traffic, ServicePipeline protocol,
+                                                              Function<ByteBufAllocator, SslHandler> tls) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(TrafficCounter.NAME, traffic);
+                if (tls != null) {
+                    ch.pipeline().addLast(TLS_HANDLER, tls.apply(ch.alloc()));
+                    ch.pipeline().addLast(TLS_HANDSHAKES, EpollhubServer.this.tls.handshakeCounter());
+                }
+                protocol.initChannel(ch);
+            }
+        };
     }
 
     private ConfigException bindFailure(String service, int port, Throwable cause) {
@@ -232,10 +265,8 @@ public final class EpollhubServer {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         log.info("epollhub shutting down: {} http and {} chat connections open", httpConnections.size(), chatRoom.size());
         try {
-            for (Channel listener : new Channel[] {httpChannel, chatChannel, httpsChannel, chatTlsChannel}) {
-                if (listener != null) {
-                    listener.close().awaitUninterruptibly(remainingMillis(deadline));
-                }
+            for (Channel listener : listeners) {
+                listener.close().awaitUninterruptibly(remainingMillis(deadline));
             }
             Future<Void> chatClosed = chatRoom.closeAll(SHUTDOWN_NOTICE);
             for (Channel connection : httpConnections) {

@@ -11,6 +11,8 @@ import java.util.Objects;
  * {@code main} reads a system property or an environment variable.
  *
  * @param workerThreads worker event loops; 0 means one per available core
+ * @param reusePort      each worker event loop listens on its own {@code SO_REUSEPORT} socket and accepts its own
+ *                       connections, instead of the boss group accepting for all of them (epoll only)
  */
 public record ServerConfig(
         String host,
@@ -20,6 +22,7 @@ public record ServerConfig(
         int workerThreads,
         TransportChoice transport,
         TriggerMode epollMode,
+        boolean reusePort,
         Duration shutdownTimeout,
         HttpConfig http,
         ChatSettings chat,
@@ -87,35 +90,40 @@ public record ServerConfig(
         return new ChatSettings(maxLine, maxClients, (int) maxPending, idleTimeout, rate);
     }
 
-    /** The documented defaults: every interface, ports 8080 and 9000, the best transport, edge-triggered. */
+    /** The documented defaults: every interface, ports 8080 and 9000, the best transport, edge-triggered, the boss accepting. */
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 8080, 9000, 1, 0, TransportChoice.AUTO, TriggerMode.EDGE,
+        return new ServerConfig("0.0.0.0", 8080, 9000, 1, 0, TransportChoice.AUTO, TriggerMode.EDGE, false,
                 Duration.ofSeconds(5), HttpConfig.DEFAULTS, ChatSettings.DEFAULTS, TlsConfig.DISABLED);
     }
 
     public ServerConfig withAddress(String host, int httpPort, int chatPort) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat, tls);
+                reusePort, shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withTransport(TransportChoice transport, TriggerMode epollMode) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat, tls);
+                reusePort, shutdownTimeout, http, chat, tls);
+    }
+
+    public ServerConfig withReusePort(boolean reusePort) {
+        return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
+                reusePort, shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withTls(TlsConfig tls) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat, tls);
+                reusePort, shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withHttp(HttpConfig http) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat, tls);
+                reusePort, shutdownTimeout, http, chat, tls);
     }
 
     public ServerConfig withChat(ChatSettings chat) {
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
-                shutdownTimeout, http, chat, tls);
+                reusePort, shutdownTimeout, http, chat, tls);
     }
 
     /** The worker count with 0 resolved to the number of cores. */

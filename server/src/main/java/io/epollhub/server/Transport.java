@@ -31,7 +31,10 @@ public enum Transport {
         }
 
         @Override
-        void configure(ServerBootstrap bootstrap, TriggerMode mode) {
+        void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort) {
+            if (reusePort) {
+                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
             // Set explicitly, not left to Netty's default: edge-triggered is what this server is built on,
             // and --epoll-mode level exists so benchmarks can compare the two.
             EpollMode epollMode = mode == TriggerMode.EDGE ? EpollMode.EDGE_TRIGGERED : EpollMode.LEVEL_TRIGGERED;
@@ -57,7 +60,8 @@ public enum Transport {
         }
 
         @Override
-        void configure(ServerBootstrap bootstrap, TriggerMode mode) {
+        void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort) {
+            // reusePort never reaches here: EpollhubServer.start refuses it without epoll.
             // NIO's selector is level-triggered; there is nothing to choose.
         }
 
@@ -73,7 +77,7 @@ public enum Transport {
 
     abstract Class<? extends ServerChannel> serverChannelClass();
 
-    abstract void configure(ServerBootstrap bootstrap, TriggerMode mode);
+    abstract void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort);
 
     abstract String describe(TriggerMode mode);
 

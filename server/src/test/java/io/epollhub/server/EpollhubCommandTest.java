@@ -35,9 +35,9 @@ class EpollhubCommandTest {
     void flagsSetEverySetting() {
         ServerConfig config = parse(Map.of(), "--host", "127.0.0.1", "--http-port", "1", "--chat-port", "2",
                 "--boss-threads", "2", "--worker-threads", "3", "--transport", "NIO", "--epoll-mode", "level",
-                "--shutdown-timeout", "250ms", "--chat-max-line", "100", "--chat-max-clients", "7",
+                "--reuse-port", "--shutdown-timeout", "250ms", "--chat-max-line", "100", "--chat-max-clients", "7",
                 "--chat-max-pending", "64KiB", "--chat-idle-timeout", "1m", "--chat-rate", "2.5");
-        assertEquals(new ServerConfig("127.0.0.1", 1, 2, 2, 3, TransportChoice.NIO, TriggerMode.LEVEL,
+        assertEquals(new ServerConfig("127.0.0.1", 1, 2, 2, 3, TransportChoice.NIO, TriggerMode.LEVEL, true,
                 Duration.ofMillis(250), HttpConfig.DEFAULTS, new ChatSettings(100, 7, 65536, Duration.ofMinutes(1), 2.5),
                 TlsConfig.DISABLED), config);
     }
