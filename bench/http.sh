@@ -13,8 +13,8 @@ THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 ensure_jars
 
-start_epollhub edge 18080 19080
-start_epollhub level 18082 19082 --epoll-mode level
+start_epollhub edge 18080 19080 --reuse-port
+start_epollhub level 18082 19082 --epoll-mode level --reuse-port
 start_epollhub nio 18083 19083 --transport nio
 
 HAVE_NGINX=no

@@ -1,6 +1,7 @@
 package io.epollhub.it;
 
 import io.epollhub.server.ConfigException;
+import io.epollhub.server.EpollhubServer;
 import io.epollhub.server.ServerConfig;
 import io.epollhub.server.TransportChoice;
 import io.epollhub.server.TriggerMode;
@@ -14,6 +15,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +93,18 @@ class TransportIT {
             assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
             Channel child = server.server.httpConnections().iterator().next();
             assertNotSame(child.parent().eventLoop(), child.eventLoop(), "accepted by the boss, served by a worker");
+        }
+    }
+
+    @Test
+    void reusePortStillRefusesAPortAnotherListenerHolds() throws Exception {
+        assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable here: " + Epoll.unavailabilityCause());
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            ServerConfig config = ServerConfig.defaults().withAddress("127.0.0.1", port, 0)
+                    .withTransport(TransportChoice.EPOLL, TriggerMode.EDGE).withReusePort(true);
+            ConfigException e = assertThrows(ConfigException.class, () -> EpollhubServer.start(config));
+            assertEquals("http port " + port + " is already in use", e.getMessage());
         }
     }
 

@@ -77,7 +77,7 @@ public final class EpollhubCommand implements Callable<Integer> {
     private int chatTlsPort;
 
     @Option(names = "--boss-threads", paramLabel = "N", defaultValue = "1",
-            description = "Event loops accepting connections.")
+            description = "Event loops accepting connections (unused with --reuse-port).")
     private int bossThreads;
 
     @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "0",
