@@ -69,13 +69,7 @@ class TransportIT {
                     connections.add(http);
                     assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
                 }
-                Set<EventLoop> loops = new HashSet<>();
-                for (Channel child : server.server.httpConnections()) {
-                    assertSame(child.parent().eventLoop(), child.eventLoop(), "served on the loop that accepted it");
-                    loops.add(child.eventLoop());
-                }
-                // 64 connections spread by the kernel's hash: all on one of two listeners has odds of 2^-63.
-                assertEquals(workers, loops.size(), "every worker's listener accepted some connections");
+                assertAcceptedOntoOwnLoops(server.server.httpConnections(), workers);
             } finally {
                 for (HttpConnection http : connections) {
                     http.close();
@@ -83,6 +77,38 @@ class TransportIT {
             }
         }
         assertEquals(0, listeningSockets(port), "stop closes every listener");
+    }
+
+    @Test
+    void reusePortChatRoomSpansTheWorkersListeners() throws Exception {
+        assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable here: " + Epoll.unavailabilityCause());
+        int workers = ServerConfig.defaults().effectiveWorkerThreads();
+        try (RunningServer server = RunningServer.start(TransportChoice.EPOLL, true)) {
+            assertEquals(workers, listeningSockets(server.chat().getPort()), "one chat listener per worker event loop");
+            List<LineClient> clients = LineClient.joinRoom(server.chat(), 32);
+            try {
+                assertAcceptedOntoOwnLoops(server.server.chatRoom().members(), workers);
+                clients.get(0).send("hello across loops\n");
+                for (LineClient other : clients.subList(1, clients.size())) {
+                    assertEquals("[guest-1] hello across loops", other.readLine());
+                }
+            } finally {
+                for (LineClient client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    /** Each connection is served by the event loop whose listener accepted it, and every worker's listener took some. */
+    private static void assertAcceptedOntoOwnLoops(Set<Channel> connections, int workers) {
+        Set<EventLoop> loops = new HashSet<>();
+        for (Channel child : connections) {
+            assertSame(child.parent().eventLoop(), child.eventLoop(), "served on the loop that accepted it");
+            loops.add(child.eventLoop());
+        }
+        // The kernel spreads connections by a hash: 32 or more all on one of two listeners has odds below 2^-31.
+        assertEquals(workers, loops.size(), "every worker's listener accepted some connections");
     }
 
     @Test
