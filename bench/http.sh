@@ -13,8 +13,10 @@ THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 ensure_jars
 
-start_epollhub edge 18080 19080 --reuse-port
-start_epollhub level 18082 19082 --epoll-mode level --reuse-port
+# As nginx's listen below has reuseport; NIO cannot.
+EPOLLHUB_FLAGS=(--reuse-port)
+start_epollhub edge 18080 19080 "${EPOLLHUB_FLAGS[@]}"
+start_epollhub level 18082 19082 --epoll-mode level "${EPOLLHUB_FLAGS[@]}"
 start_epollhub nio 18083 19083 --transport nio
 
 HAVE_NGINX=no
@@ -89,6 +91,7 @@ med() { awk -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$RESULTS" | m
 
 echo
 echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), wrk -t$THREADS, $ROUNDS interleaved rounds of $DURATION, $(date -u +%F)"
+echo "epollhub ${EPOLLHUB_FLAGS[*]} (edge, level), NIO without; $( [ $HAVE_NGINX = yes ] && nginx -v 2>&1 | sed 's/^nginx version: //')"
 printf '%-12s %14s %14s %8s\n' mode epollhub_rps nginx_rps ratio
 for mode in keepalive pipelined close; do
   e=$(med epollhub "$mode")
@@ -100,6 +103,9 @@ for mode in keepalive pipelined close; do
     printf '%-12s %14.0f %14s %8s\n' "$mode" "$e" - -
   fi
 done
+echo "every round, req/s, in the order run:"
+awk '{ k = ($1 ~ /-/) ? $1 : $1 " " $2; rounds[k] = rounds[k] " " int($3); if (!(k in seen)) { seen[k]; order[++n] = k } }
+     END { for (i = 1; i <= n; i++) printf "  %-20s%s\n", order[i], rounds[order[i]] }' "$RESULTS"
 echo
 printf '%-12s %14s %14s %14s %10s %10s\n' mode edge_rps level_rps nio_rps level/edge nio/edge
 for mode in keepalive pipelined; do
