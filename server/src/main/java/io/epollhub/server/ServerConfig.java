@@ -11,8 +11,8 @@ import java.util.Objects;
  * {@code main} reads a system property or an environment variable.
  *
  * @param workerThreads worker event loops; 0 means one per available core
- * @param reusePort      each worker event loop listens on its own {@code SO_REUSEPORT} socket and accepts its own
- *                       connections, instead of the boss group accepting for all of them (epoll only)
+ * @param reusePort each worker event loop listens on its own {@code SO_REUSEPORT} socket and accepts its own
+ *                  connections, instead of the boss group accepting for all of them (epoll only)
  */
 public record ServerConfig(
         String host,
