@@ -94,7 +94,7 @@ public final class EpollhubServer {
      */
     public static EpollhubServer start(ServerConfig config) {
         Transport transport = Transport.select(config.transport());
-        if (config.reusePort() && transport != Transport.EPOLL) {
+        if (config.reusePort() && !transport.supportsReusePort()) {
             throw new ConfigException("reuse-port needs the epoll transport (this one is " + transport.describe(config.epollMode()) + ")");
         }
         EpollhubServer server = new EpollhubServer(config, transport);

@@ -31,6 +31,11 @@ public enum Transport {
         }
 
         @Override
+        boolean supportsReusePort() {
+            return true;
+        }
+
+        @Override
         void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort) {
             if (reusePort) {
                 bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
@@ -60,8 +65,13 @@ public enum Transport {
         }
 
         @Override
+        boolean supportsReusePort() {
+            return false;
+        }
+
+        @Override
         void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort) {
-            // reusePort never reaches here: EpollhubServer.start refuses it without epoll.
+            // reusePort is never true here: EpollhubServer.start refuses it where it is not supported.
             // NIO's selector is level-triggered; there is nothing to choose.
         }
 
@@ -76,6 +86,9 @@ public enum Transport {
     abstract EventLoopGroup newGroup(int threads, String name);
 
     abstract Class<? extends ServerChannel> serverChannelClass();
+
+    /** Whether each worker event loop can listen on its own {@code SO_REUSEPORT} socket. */
+    abstract boolean supportsReusePort();
 
     abstract void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort);
 
