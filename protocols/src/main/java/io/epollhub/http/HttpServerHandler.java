@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -100,6 +101,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private long lastReadNanos;
     /** The next request's head is awaited (the previous request was read whole). */
     private boolean awaitingHead = true;
+    /** {@link #next()} is handling queued requests; one answered on the spot returns to its loop. */
+    private boolean handlingQueue;
     private boolean headInBatch;
     /** Bytes of a head have come without the head completing: the header timeout runs from headWaitSince. */
     private boolean headWaiting;
@@ -251,14 +254,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (!isStandard(request.method()) && !TOKEN.matcher(request.method().name()).matches()) {
             return HttpResponseStatus.BAD_REQUEST;
         }
-        String transferEncoding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
-        if (transferEncoding != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(transferEncoding.trim())) {
+        if (!chunkedOrNone(request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
             return HttpResponseStatus.NOT_IMPLEMENTED;
         }
         if (HttpUtil.getContentLength(request, 0L) > maxBody) {
             return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
         }
         return null;
+    }
+
+    /**
+     * Only {@code chunked}, once, is understood. Every line counts: a second {@code Transfer-Encoding} line would
+     * let a proxy that reads another one frame the body differently (request smuggling).
+     */
+    private static boolean chunkedOrNone(List<String> transferEncodings) {
+        return transferEncodings.isEmpty() || transferEncodings.size() == 1
+                && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(transferEncodings.get(0).trim());
     }
 
     private FullHttpResponse tooLarge() {
@@ -487,9 +498,17 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         reply = null;
         exchange = null;
         pauseForExchange(null, false);
-        while (!queued.isEmpty() && !closing && !waitingForAnswer()) {
-            HttpObject msg = queued.poll();
-            handle(msg, kind(msg));
+        if (handlingQueue) {
+            return; // answered from inside the loop below, which goes on with the queue: no recursion per request
+        }
+        handlingQueue = true;
+        try {
+            while (!queued.isEmpty() && !closing && !waitingForAnswer()) {
+                HttpObject msg = queued.poll();
+                handle(msg, kind(msg));
+            }
+        } finally {
+            handlingQueue = false;
         }
         if (queued.isEmpty()) {
             setPausedForQueue(false);

@@ -101,10 +101,29 @@ class HttpRoutesTest {
         assertEquals("Hello, World!", responses.get(1).body());
     }
 
+    @Test
+    void thousandsOfRequestsQueuedBehindASlowAnswerAreAllAnswered() {
+        int queued = 20_000; // each answered on the spot once the sleep ends: none may cost a stack frame
+        http.send("GET /sleep?ms=1 HTTP/1.1\r\n\r\n" + "GET / HTTP/1.1\r\n\r\n".repeat(queued));
+        http.channel.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+        http.channel.runPendingTasks();
+        String out = http.readAll();
+        int answers = 0;
+        for (int at = out.indexOf("HTTP/1.1 200 OK\r\n"); at >= 0; at = out.indexOf("HTTP/1.1 200 OK\r\n", at + 1)) {
+            answers++;
+        }
+        assertEquals(queued + 1, answers);
+        assertTrue(out.endsWith("\r\n\r\nHello, World!"), "the last one is the last hello");
+        assertTrue(http.channel.config().isAutoRead(), "reading resumes once the queue is empty");
+    }
+
     static Stream<Arguments> refused() {
         return Stream.of(
                 Arguments.of("GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
                 Arguments.of("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
                 Arguments.of("POST /files/a HTTP/1.1\r\nContent-Length: 5000\r\n\r\n", 413),
                 Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400),
                 Arguments.of("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
