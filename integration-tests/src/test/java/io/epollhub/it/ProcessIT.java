@@ -63,6 +63,19 @@ class ProcessIT {
     }
 
     @Test
+    void eventLoopsTheSystemRefusesExitTwoWithOneClearLine() throws Exception {
+        // Each epoll event loop takes three file descriptors: 500 of them cannot fit in 300.
+        try (ServerProcess server = ServerProcess.startWithOpenFiles(300, "--host", "127.0.0.1", "--http-port", "0",
+                "--chat-port", "0", "--worker-threads", "500")) {
+            assertEquals(2, server.awaitExit(20));
+            String output = server.output();
+            assertTrue(output.startsWith("epollhub: cannot start 500 event loops for epollhub-worker: "), output);
+            assertTrue(output.contains("Too many open files"), output);
+            assertEquals(1, output.strip().lines().count(), "one line: " + output);
+        }
+    }
+
+    @Test
     void accessLogGetsOneCombinedLineperRequest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path log = dir.resolve("access.log");
         try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",

@@ -51,7 +51,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** The same, with extra JVM options (heap and direct memory caps, say). */
     static ServerProcess start(List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmOptions, args);
+    }
+
+    /** The same, with at most {@code openFiles} file descriptors (util-linux's {@code prlimit}). */
+    static ServerProcess startWithOpenFiles(int openFiles, String... args) throws IOException {
+        return start(List.of("prlimit", "--nofile=" + openFiles + ":" + openFiles, "--"), List.of(), args);
+    }
+
+    private static ServerProcess start(List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dio.netty.leakDetection.level=paranoid");
         command.addAll(jvmOptions);

@@ -26,6 +26,9 @@ final class ByteSizeConverter implements ITypeConverter<Long> {
             case 'g' -> 30;
             default -> 0;
         };
+        if (amount > Long.MAX_VALUE >> shift) {
+            throw new TypeConversionException("'" + value + "' is too large");
+        }
         return amount << shift;
     }
 }

@@ -83,8 +83,18 @@ public final class EpollhubServer {
         this.roomExecutor = new DefaultEventExecutor(new DefaultThreadFactory("epollhub-chat-room"));
         this.chatRoom = new ChatRoom(roomExecutor, config.chat().maxClients());
         metrics.bindServer(httpConnections, chatRoom);
-        this.bossGroup = transport.newGroup(config.bossThreads(), "epollhub-boss");
-        this.workerGroup = transport.newGroup(config.effectiveWorkerThreads(), "epollhub-worker");
+        EventLoopGroup boss = null;
+        try {
+            boss = transport.group(config.bossThreads(), "epollhub-boss");
+            this.workerGroup = transport.group(config.effectiveWorkerThreads(), "epollhub-worker");
+        } catch (ConfigException e) {
+            if (boss != null) {
+                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
+            releaseServices();
+            throw e;
+        }
+        this.bossGroup = boss;
     }
 
     /**
@@ -297,6 +307,12 @@ public final class EpollhubServer {
         boss.awaitUninterruptibly(timeout);
         workers.awaitUninterruptibly(timeout);
         roomExecutor.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
+        releaseServices();
+    }
+
+    /** What the constructor starts before the event loops. */
+    private void releaseServices() {
+        roomExecutor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         blocking.shutdownNow();
         if (tls != null) {
             tls.close();

@@ -29,6 +29,8 @@ public record ServerConfig(
         TlsConfig tls) {
 
     public static final int MAX_CHAT_LINE = 1 << 20;
+    /** Per group. Each epoll event loop holds three file descriptors and a thread; more than this helps nothing. */
+    public static final int MAX_EVENT_LOOPS = 1024;
     /** A port of this value is not listened on. */
     public static final int OFF = -1;
 
@@ -55,11 +57,12 @@ public record ServerConfig(
         if (new InetSocketAddress(host, 0).isUnresolved()) {
             throw new ConfigException("unknown host '" + host + "'");
         }
-        if (bossThreads < 1) {
-            throw new ConfigException("invalid boss threads " + bossThreads + " (must be at least 1)");
+        if (bossThreads < 1 || bossThreads > MAX_EVENT_LOOPS) {
+            throw new ConfigException("invalid boss threads " + bossThreads + " (must be 1-" + MAX_EVENT_LOOPS + ")");
         }
-        if (workerThreads < 0) {
-            throw new ConfigException("invalid worker threads " + workerThreads + " (must be at least 1, or 0 for one per core)");
+        if (workerThreads < 0 || workerThreads > MAX_EVENT_LOOPS) {
+            throw new ConfigException("invalid worker threads " + workerThreads + " (must be 1-" + MAX_EVENT_LOOPS
+                    + ", or 0 for one per core)");
         }
         if (shutdownTimeout.isNegative()) {
             throw new ConfigException("invalid shutdown timeout " + shutdownTimeout + " (must not be negative)");

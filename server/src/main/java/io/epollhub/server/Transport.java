@@ -85,6 +85,23 @@ public enum Transport {
 
     abstract EventLoopGroup newGroup(int threads, String name);
 
+    /**
+     * A group of {@code threads} event loops named {@code name}.
+     *
+     * @throws ConfigException when the system refuses them (each epoll loop takes three file descriptors)
+     */
+    EventLoopGroup group(int threads, String name) {
+        try {
+            return newGroup(threads, name);
+        } catch (IllegalStateException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new ConfigException("cannot start " + threads + " event loops for " + name + ": " + cause.getMessage());
+        }
+    }
+
     abstract Class<? extends ServerChannel> serverChannelClass();
 
     /** Whether each worker event loop can listen on its own {@code SO_REUSEPORT} socket. */

@@ -68,9 +68,12 @@ class EpollhubCommandTest {
                         "http and https ports must differ (both are 8080)"),
                 Arguments.of(new String[] {"--tls-cert", "/tmp/c.pem"}, "tls needs both a certificate and a key (tls-cert and tls-key)"),
                 Arguments.of(new String[] {"--http-port", "9000"}, "http and chat ports must differ (both are 9000)"),
-                Arguments.of(new String[] {"--boss-threads", "0"}, "invalid boss threads 0 (must be at least 1)"),
+                Arguments.of(new String[] {"--boss-threads", "0"}, "invalid boss threads 0 (must be 1-1024)"),
+                Arguments.of(new String[] {"--boss-threads", "1025"}, "invalid boss threads 1025 (must be 1-1024)"),
+                Arguments.of(new String[] {"--worker-threads", "5000"},
+                        "invalid worker threads 5000 (must be 1-1024, or 0 for one per core)"),
                 Arguments.of(new String[] {"--worker-threads", "-2"},
-                        "invalid worker threads -2 (must be at least 1, or 0 for one per core)"),
+                        "invalid worker threads -2 (must be 1-1024, or 0 for one per core)"),
                 Arguments.of(new String[] {"--chat-max-line", "0"}, "invalid chat max line 0 (must be 1-1048576 bytes)"),
                 Arguments.of(new String[] {"--host", "no-such-host.invalid"}, "unknown host 'no-such-host.invalid'"),
                 Arguments.of(new String[] {"--chat-max-clients", "0"}, "invalid chat max clients 0 (must be at least 1)"),
@@ -92,6 +95,9 @@ class EpollhubCommandTest {
             "--http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port (a number, 0 for any, or off) (see --help)",
             "--transport=kqueue | epollhub: Invalid value for option '--transport': expected one of [AUTO, EPOLL, NIO] (case-insensitive) but was 'kqueue' (see --help)",
             "--shutdown-timeout=soon | epollhub: Invalid value for option '--shutdown-timeout': 'soon' is not a duration (e.g. 500ms, 5s, 1m) (see --help)",
+            "--shutdown-timeout=999999999m | epollhub: Invalid value for option '--shutdown-timeout': '999999999m' is too long (at most 43200m, 30 days) (see --help)",
+            "--idle-timeout=43201m | epollhub: Invalid value for option '--idle-timeout': '43201m' is too long (at most 43200m, 30 days) (see --help)",
+            "--max-body=17179869184G | epollhub: Invalid value for option '--max-body': '17179869184G' is too large (see --help)",
             "--log-level=loud | epollhub: invalid log level 'loud' (one of trace, debug, info, warn, error, off)",
             "--http-port=9000 | epollhub: http and chat ports must differ (both are 9000)"})
     void badFlagsExitTwoWithOneLine(String arg, String expected) {
@@ -102,13 +108,13 @@ class EpollhubCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "5, PT5S", "2m, PT2M", "0, PT0S"})
+    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "5, PT5S", "2m, PT2M", "0, PT0S", "43200m, PT720H"})
     void durations(String text, Duration expected) {
         assertEquals(expected, new DurationConverter().convert(text));
     }
 
     @ParameterizedTest
-    @CsvSource({"4096, 4096", "512KiB, 524288", "1MiB, 1048576", "1m, 1048576", "2G, 2147483648", "64 kb, 65536"})
+    @CsvSource({"4096, 4096", "512KiB, 524288", "1MiB, 1048576", "1m, 1048576", "2G, 2147483648", "64 kb, 65536", "8589934591G, 9223372035781033984"})
     void sizes(String text, long expected) {
         assertEquals(expected, new ByteSizeConverter().convert(text));
     }
