@@ -62,6 +62,8 @@ final class ConfigFile {
                 flatten(key + "-", nested, into, file);
             } else if (value instanceof List<?>) {
                 throw new ConfigException("config file " + file + ": " + key + " takes one value, not a list");
+            } else if (value instanceof Boolean on) {
+                into.put(key, on ? "on" : "off"); // YAML 1.1 reads a bare on, off, yes or no as a boolean
             } else {
                 into.put(key, value == null ? "" : String.valueOf(value));
             }

@@ -269,6 +269,8 @@ public final class EpollhubCommand implements Callable<Integer> {
             String text = value == null ? ""
                     : value instanceof Duration d ? DurationConverter.format(d)
                     : value instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT)
+                    : option.converters().length > 0 && option.converters()[0] instanceof PortConverter
+                            && value.equals(ServerConfig.OFF) ? "off"
                     : String.valueOf(value);
             if (SECRET_WORDS.stream().anyMatch(name::contains) && !text.isEmpty()) {
                 text = "<redacted>";

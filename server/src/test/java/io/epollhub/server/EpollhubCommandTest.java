@@ -152,6 +152,18 @@ class EpollhubCommandTest {
     }
 
     @Test
+    void yamlSaysOnAndOffBare(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path yaml = java.nio.file.Files.writeString(dir.resolve("epollhub.yaml"),
+                "metrics: off\nreuse-port: on\nchat-port: off\ntls-self-signed: no\n");
+        String[] result = runCli(Map.of(), "--config", yaml.toString(), "--print-config");
+        assertEquals("0", result[0], result[2]);
+        assertTrue(result[1].contains("metrics=off\n"), result[1]);
+        assertTrue(result[1].contains("reuse-port=on\n"), result[1]);
+        assertTrue(result[1].contains("chat-port=off\n"), result[1]);
+        assertTrue(result[1].contains("tls-self-signed=off\n"), result[1]);
+    }
+
+    @Test
     void propertiesFilesAndTheConfigVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path properties = java.nio.file.Files.writeString(dir.resolve("epollhub.properties"),
                 "# comment\nhttp-port = 8282\nmetrics=off\n");
