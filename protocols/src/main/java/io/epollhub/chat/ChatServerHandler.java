@@ -29,6 +29,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     private final ChatSettings settings;
     private final String lineTooLong;
     private final RateLimiter rateLimiter;
+    private boolean quitting;
 
     ChatServerHandler(ChatRoom room, ChatSettings settings) {
         this.room = room;
@@ -47,7 +48,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        if (line.isEmpty() || ChatRoom.nickOf(ctx.channel()) == null) {
+        if (quitting || line.isEmpty() || ChatRoom.nickOf(ctx.channel()) == null) {
             return;
         }
         if (rateLimiter != null && !rateLimiter.tryAcquire(System.nanoTime())) {
@@ -86,7 +87,12 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
                 }
             }
             case "help" -> room.send(ctx.channel(), HELP);
-            case "quit" -> ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* bye")).addListener(ChannelFutureListener.CLOSE);
+            case "quit" -> {
+                // Lines after it, in this read or a later one before the close, are not this client's to send.
+                quitting = true;
+                ctx.channel().config().setAutoRead(false);
+                ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* bye")).addListener(ChannelFutureListener.CLOSE);
+            }
             default -> room.send(ctx.channel(), "! unknown command /" + ChatText.clean(name) + " (try /help)");
         }
     }

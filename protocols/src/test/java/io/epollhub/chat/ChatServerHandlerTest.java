@@ -167,6 +167,14 @@ class ChatServerHandlerTest {
     }
 
     @Test
+    void linesAfterQuitInTheSameReadAreDropped() {
+        List<EmbeddedChannel> c = room3();
+        c.get(0).writeInbound(utf8("/quit\nafter quit\n/nick late\n"));
+        assertEquals(List.of("* bye"), lines(c.get(0)));
+        assertEquals(List.of("* guest-1 left (2 online)"), lines(c.get(1)));
+    }
+
+    @Test
     void aFullRoomTurnsTheNextClientAway() {
         ChatSettings two = new ChatSettings(64, 2, 4096, Duration.ZERO, 0);
         List<EmbeddedChannel> c = room(two, 2);
