@@ -432,10 +432,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         AccessLog.record(ctx.channel().remoteAddress(), from.request, response);
         HttpRequest request = from.request;
         boolean keepAlive = request != null && keepAlive(request, close);
-        HttpUtil.setKeepAlive(response, keepAlive);
         if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            response.setProtocolVersion(HttpVersion.HTTP_1_0);
+            response.setProtocolVersion(HttpVersion.HTTP_1_0); // first: a 1.0 response says keep-alive out loud
         }
+        HttpUtil.setKeepAlive(response, keepAlive);
         closeAfterResponse = !keepAlive;
         if (response instanceof FullHttpResponse full) {
             writeLast(full);

@@ -218,6 +218,15 @@ class HttpRoutesTest {
     }
 
     @Test
+    void aRefusedHttp10KeepAliveRequestIsToldTheConnectionStays() throws Exception {
+        Files.createSymbolicLink(staticDir.resolve("leak.txt"), root.resolve("secret.txt"));
+        Response refused = http.exchange("GET /static/leak.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertEquals("HTTP/1.0 403 Forbidden", refused.statusLine());
+        assertEquals("keep-alive", refused.header("connection"));
+        assertTrue(http.channel.isOpen());
+    }
+
+    @Test
     void symlinksLeadingOutsideAreRefused() throws Exception {
         Files.createSymbolicLink(filesDir.resolve("out"), root);
         Files.createSymbolicLink(filesDir.resolve("secret"), root.resolve("secret.txt"));

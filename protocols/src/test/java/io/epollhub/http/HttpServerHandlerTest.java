@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
@@ -201,10 +202,12 @@ class HttpServerHandlerTest {
         assertFalse(channel.isOpen(), "HTTP/1.0 without keep-alive must close");
     }
 
-    @Test
-    void http10KeepAliveStaysOpen() {
-        Response kept = exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-        assertEquals("keep-alive", kept.header("connection"));
+    @ParameterizedTest
+    @CsvSource({"/, 200", "/missing, 404", "/sleep?ms=x, 400"})
+    void http10KeepAliveStaysOpenAndSaysSo(String path, int status) {
+        Response kept = exchange("GET " + path + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertEquals("HTTP/1.0 " + status, kept.statusLine().substring(0, 12));
+        assertEquals("keep-alive", kept.header("connection"), "a 1.0 client reads to the end without it");
         assertTrue(channel.isOpen());
     }
 
