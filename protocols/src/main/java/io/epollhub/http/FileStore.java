@@ -10,9 +10,15 @@ import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -28,6 +34,9 @@ final class FileStore {
 
     static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE";
     static final String TEMP_PREFIX = ".epollhub-upload-";
+    /** An upload's mode, less the process's umask: rw-r--r-- under the usual 022. */
+    static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"));
 
     private final Path base;
     private final Path realBase;
@@ -123,12 +132,30 @@ final class FileStore {
     Path createTemp(Path path) throws Exception {
         Path parent = path.getParent();
         SafePath.checkLinks(realBase, parent);
-        Files.createDirectories(parent);
+        try {
+            Files.createDirectories(parent);
+        } catch (FileSystemException e) { // EEXIST or ENOTDIR: is a file where a directory should be?
+            if (fileInTheWay(parent)) {
+                throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a file is in the way");
+            }
+            throw e;
+        }
         SafePath.checkLinks(realBase, parent); // a symlink raced in while the directories were made
         if (Files.isDirectory(path)) {
             throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a directory is in the way");
         }
-        return Files.createTempFile(parent, TEMP_PREFIX, ".tmp");
+        // Readable by others as any file made with open(2)'s usual 0666 less the umask, not the temp file's 0600.
+        return Files.createTempFile(parent, TEMP_PREFIX, ".tmp", FILE_MODE);
+    }
+
+    /** The nearest existing one of {@code dir} and its parents is not a directory. */
+    private static boolean fileInTheWay(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                return !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        return false;
     }
 
     /** Makes the fsynced {@code temp} the content of {@code path}, and says with which status. */

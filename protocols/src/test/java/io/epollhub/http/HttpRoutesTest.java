@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -215,6 +216,24 @@ class HttpRoutesTest {
     void nothingEscapesTheFilesDirectory(String path, int status) {
         assertEquals(status, get("/files/" + path).status());
         assertEquals(status, send("PUT", "/files/" + path, "x").status());
+    }
+
+    @Test
+    void uploadsGetTheModeOfAnyNewFile() throws Exception {
+        Path probe = Files.createFile(root.resolve("probe"), FileStore.FILE_MODE); // 0666 less this umask
+        assertEquals(201, send("PUT", "/files/m.txt", "one").status());
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(filesDir.resolve("m.txt")));
+        assertTrue(Files.getPosixFilePermissions(filesDir.resolve("m.txt")).contains(PosixFilePermission.OWNER_READ));
+        assertEquals(201, send("POST", "/files/p.txt", "two").status());
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(filesDir.resolve("p.txt")));
+    }
+
+    @Test
+    void aFileInTheWayOfADirectoryIsAConflict() {
+        assertEquals(201, send("PUT", "/files/a.txt", "one").status());
+        assertEquals(409, send("POST", "/files/a.txt/b", "x").status());
+        assertEquals(409, send("PUT", "/files/a.txt/b/c", "x").status());
+        assertTrue(http.channel.isOpen(), "a client's mistake, not a server error");
     }
 
     @Test
