@@ -254,7 +254,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (!isStandard(request.method()) && !TOKEN.matcher(request.method().name()).matches()) {
             return HttpResponseStatus.BAD_REQUEST;
         }
-        if (!chunkedOrNone(request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                && !chunkedOnce(request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
             return HttpResponseStatus.NOT_IMPLEMENTED;
         }
         if (HttpUtil.getContentLength(request, 0L) > maxBody) {
@@ -267,8 +268,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
      * Only {@code chunked}, once, is understood. Every line counts: a second {@code Transfer-Encoding} line would
      * let a proxy that reads another one frame the body differently (request smuggling).
      */
-    private static boolean chunkedOrNone(List<String> transferEncodings) {
-        return transferEncodings.isEmpty() || transferEncodings.size() == 1
+    private static boolean chunkedOnce(List<String> transferEncodings) {
+        return transferEncodings.size() == 1
                 && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(transferEncodings.get(0).trim());
     }
 
