@@ -396,7 +396,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         boolean headRequest = HttpMethod.HEAD.equals(from.request.method());
         if (head instanceof FullHttpResponse full && headRequest) {
-            full.content().clear(); // the headers of a GET, Content-Length included (RFC 9110 section 9.3.2)
+            // The headers a GET would get (RFC 9110 section 9.3.2): gzipped as it would be, then without the body.
+            FullHttpResponse asGet = TextCompressor.compressIfAccepted(from.request, full, ctx.alloc());
+            asGet.content().clear();
+            head = asGet;
         }
         write(from, head, false);
         if (file == null) {

@@ -326,6 +326,17 @@ class HttpRoutesTest {
     }
 
     @Test
+    void headShowsTheHeadersOfAGzippedGet() {
+        String target = "/echo/" + "a".repeat(600);
+        Response get = get(target, "Accept-Encoding: gzip\r\n");
+        Response head = http.exchange("HEAD " + target + " HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip\r\n\r\n");
+        assertEquals("gzip", head.header("content-encoding"));
+        assertEquals(get.header("content-length"), head.header("content-length"));
+        assertEquals(get.header("vary"), head.header("vary"));
+        assertEquals("", head.body());
+    }
+
+    @Test
     void filesGoZeroCopyOnPlainConnections() {
         http.send("GET /static/range.bin HTTP/1.1\r\n\r\n");
         List<Object> out = new java.util.ArrayList<>();
