@@ -150,12 +150,8 @@ final class FileStore {
 
     /** The nearest existing one of {@code dir} and its parents is not a directory. */
     private static boolean fileInTheWay(Path dir) {
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                return !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-        return false;
+        Path existing = SafePath.deepestExisting(dir);
+        return existing != null && !Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Makes the fsynced {@code temp} the content of {@code path}, and says with which status. */

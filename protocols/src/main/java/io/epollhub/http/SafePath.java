@@ -62,10 +62,7 @@ final class SafePath {
      * {@code realBase}. Touches the file system: blocking executor only.
      */
     static void checkLinks(Path realBase, Path path) throws Refused, IOException {
-        Path existing = path;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
+        Path existing = deepestExisting(path);
         Path real;
         try {
             real = existing == null ? null : existing.toRealPath();
@@ -75,5 +72,14 @@ final class SafePath {
         if (real == null || !real.startsWith(realBase)) {
             throw new Refused(HttpResponseStatus.FORBIDDEN, "symlink leads outside the base directory");
         }
+    }
+
+    /** {@code path} or the nearest of its parents that exists (a symlink counts as itself), or {@code null}. */
+    static Path deepestExisting(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing;
     }
 }
