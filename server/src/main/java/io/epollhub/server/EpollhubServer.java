@@ -91,7 +91,7 @@ public final class EpollhubServer {
             if (boss != null) {
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             }
-            releaseServices();
+            releaseServices(0);
             throw e;
         }
         this.bossGroup = boss;
@@ -306,13 +306,12 @@ public final class EpollhubServer {
         Future<?> workers = workerGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS);
         boss.awaitUninterruptibly(timeout);
         workers.awaitUninterruptibly(timeout);
-        roomExecutor.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout);
-        releaseServices();
+        releaseServices(timeout);
     }
 
-    /** What the constructor starts before the event loops. */
-    private void releaseServices() {
-        roomExecutor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+    /** What the constructor starts before the event loops; the room's executor gets {@code timeoutMillis} to finish. */
+    private void releaseServices(long timeoutMillis) {
+        roomExecutor.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMillis);
         blocking.shutdownNow();
         if (tls != null) {
             tls.close();
