@@ -101,7 +101,7 @@ class ContainerIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try (HttpConnection connection = new HttpConnection(new InetSocketAddress("127.0.0.1", httpPort))) {
-                if (connection.exchange("GET / HTTP/1.1\r\n\r\n").status() == 200) {
+                if (connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status() == 200) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -47,7 +47,7 @@ class FilesIT {
                         try (HttpConnection connection = new HttpConnection(server.http())) {
                             for (int j = 0; j < appends; j++) {
                                 String line = "client-" + client + " line-" + j + " " + padding + "\n";
-                                int status = connection.exchange("PATCH /files/log.txt HTTP/1.1\r\nContent-Length: "
+                                int status = connection.exchange("PATCH /files/log.txt HTTP/1.1\r\nHost: t\r\nContent-Length: "
                                         + line.length() + "\r\n\r\n" + line).status();
                                 assertTrue(status == 201 || status == 204, "status " + status);
                             }
@@ -79,7 +79,7 @@ class FilesIT {
             try (Socket socket = new Socket()) {
                 socket.connect(server.http(), 5_000);
                 OutputStream out = socket.getOutputStream();
-                out.write("PUT /files/sub/partial.bin HTTP/1.1\r\nContent-Length: 10485760\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write("PUT /files/sub/partial.bin HTTP/1.1\r\nHost: t\r\nContent-Length: 10485760\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 byte[] chunk = new byte[64 * 1024];
                 for (int i = 0; i < 32; i++) { // 2 MiB of 10
                     out.write(chunk);
@@ -91,7 +91,7 @@ class FilesIT {
             RunningServer.await(() -> leftovers().isEmpty(), 10, "files left after a lost upload: " + leftovers());
             assertFalse(Files.exists(filesDir.resolve("sub/partial.bin")));
             try (HttpConnection connection = new HttpConnection(server.http())) {
-                assertEquals(200, connection.exchange("GET / HTTP/1.1\r\n\r\n").status(), "server still serving");
+                assertEquals(200, connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status(), "server still serving");
             }
         }
     }
@@ -121,7 +121,7 @@ class FilesIT {
                 socket.connect(server.http(), 5_000);
                 socket.setSoTimeout(60_000);
                 OutputStream out = socket.getOutputStream();
-                out.write(("PUT /files/big.bin HTTP/1.1\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(("PUT /files/big.bin HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
                 byte[] chunk = new byte[1 << 20];
                 for (int i = 0; i < size / chunk.length; i++) {
@@ -139,7 +139,7 @@ class FilesIT {
             try (Socket socket = new Socket()) {
                 socket.connect(server.http(), 5_000);
                 socket.setSoTimeout(60_000);
-                socket.getOutputStream().write("GET /files/big.bin HTTP/1.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write("GET /files/big.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 InputStream in = socket.getInputStream();
                 skipHead(in);
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -200,7 +200,7 @@ class FilesIT {
             try (HttpConnection connection = new HttpConnection(server.http())) {
                 while (running) {
                     long t = System.nanoTime();
-                    connection.exchange("GET / HTTP/1.1\r\n\r\n");
+                    connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
                     worstNanos = Math.max(worstNanos, System.nanoTime() - t);
                     count++;
                     Thread.sleep(20);

@@ -106,7 +106,7 @@ class HttpIT {
     @Test
     void malformedRequestGets400AndIsClosed() throws IOException {
         try (HttpConnection connection = new HttpConnection(server.http())) {
-            Response response = connection.exchange("GET / HTTP/1.1\r\nContent-Length: many\r\n\r\n");
+            Response response = connection.exchange("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: many\r\n\r\n");
             assertEquals(400, response.status());
             assertTrue(connection.closedByServer());
         }

@@ -20,14 +20,14 @@ class HttpLimitsIT {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                Arguments.of("GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n", 414),
-                Arguments.of("GET / HTTP/1.1\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", 431),
-                Arguments.of("PUT /x HTTP/1.1\r\nContent-Length: 2000\r\n\r\n", 413),
-                Arguments.of("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n", 400),
-                Arguments.of("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", 400),
-                Arguments.of("GET / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", 400),
-                Arguments.of("POST / HTTP/1.1\r\nTransfer-Encoding: compress\r\n\r\n", 501),
-                Arguments.of("G{T / HTTP/1.1\r\n\r\n", 400),
+                Arguments.of("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", 431),
+                Arguments.of("PUT /x HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n", 413),
+                Arguments.of("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n", 400),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", 400),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1x\r\n\r\n", 400),
+                Arguments.of("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: compress\r\n\r\n", 501),
+                Arguments.of("G{T / HTTP/1.1\r\nHost: t\r\n\r\n", 400),
                 Arguments.of("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
                 Arguments.of("GET /\r\n\r\n", 400));
     }
@@ -48,7 +48,7 @@ class HttpLimitsIT {
         try (RunningServer server = RunningServer.start(HttpConfig.DEFAULTS.withLimits(1024, Duration.ofSeconds(10), Duration.ofSeconds(60)));
              HttpConnection connection = new HttpConnection(server.http())) {
             // The body is never sent: the answer must come from the head alone.
-            Response response = connection.exchange("PUT /files/x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
+            Response response = connection.exchange("PUT /files/x HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
             assertEquals(413, response.status());
             assertTrue(connection.closedByServer());
         }
@@ -70,9 +70,9 @@ class HttpLimitsIT {
     void aSlowHeadAfterAnAnswerIsClosedWithout408() throws Exception {
         try (RunningServer server = RunningServer.start(HttpConfig.DEFAULTS.withLimits(1024, Duration.ofMillis(300), Duration.ofSeconds(60)));
              HttpConnection connection = new HttpConnection(server.http())) {
-            assertEquals(200, connection.exchange("GET / HTTP/1.1\r\n\r\n").status());
+            assertEquals(200, connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
             Thread.sleep(500); // idle between requests is not slowloris
-            assertEquals(200, connection.exchange("GET / HTTP/1.1\r\n\r\n").status());
+            assertEquals(200, connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
             connection.send("GET / HT");
             assertTrue(connection.closedByServer());
         }
@@ -82,7 +82,7 @@ class HttpLimitsIT {
     void idleKeepAliveConnectionsAreClosed() throws Exception {
         try (RunningServer server = RunningServer.start(HttpConfig.DEFAULTS.withLimits(1024, Duration.ofSeconds(10), Duration.ofMillis(300)));
              HttpConnection connection = new HttpConnection(server.http())) {
-            assertEquals(200, connection.exchange("GET / HTTP/1.1\r\n\r\n").status());
+            assertEquals(200, connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
             assertTrue(connection.closedByServer());
         }
     }
@@ -95,14 +95,14 @@ class HttpLimitsIT {
                 long start = System.nanoTime();
                 for (int i = 0; i < 100; i++) {
                     HttpConnection connection = new HttpConnection(server.http());
-                    connection.send("GET /sleep?ms=1000 HTTP/1.1\r\n\r\n");
+                    connection.send("GET /sleep?ms=1000 HTTP/1.1\r\nHost: t\r\n\r\n");
                     sleepers.add(connection);
                 }
                 long worstHelloNanos = 0;
                 try (HttpConnection hello = new HttpConnection(server.http())) {
                     for (int i = 0; i < 20; i++) {
                         long t = System.nanoTime();
-                        assertEquals(200, hello.exchange("GET / HTTP/1.1\r\n\r\n").status());
+                        assertEquals(200, hello.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
                         worstHelloNanos = Math.max(worstHelloNanos, System.nanoTime() - t);
                         Thread.sleep(20);
                     }

@@ -98,7 +98,7 @@ class HttpRoutesIT {
         Files.writeString(filesDir.resolve("t.txt"), text);
         String long1 = "x".repeat(500);
         try (HttpConnection connection = new HttpConnection(server.http())) {
-            Response gz = connection.exchange("GET /echo/" + long1 + " HTTP/1.1\r\nAccept-Encoding: deflate, gzip;q=0.8\r\n\r\n");
+            Response gz = connection.exchange("GET /echo/" + long1 + " HTTP/1.1\r\nHost: t\r\nAccept-Encoding: deflate, gzip;q=0.8\r\n\r\n");
             assertEquals("gzip", gz.headers().get("content-encoding"));
             byte[] compressed = gz.bytes();
             String plain = new String(new GZIPInputStream(new ByteArrayInputStream(compressed)).readAllBytes(), StandardCharsets.UTF_8);
@@ -110,13 +110,13 @@ class HttpRoutesIT {
     @Test
     void keepAliveAndPipeliningAcrossRoutes() throws Exception {
         Files.writeString(filesDir.resolve("f.txt"), "file body");
-        String batch = "GET /sleep?ms=100 HTTP/1.1\r\n\r\n"
-                + "GET /echo/one HTTP/1.1\r\n\r\n"
-                + "GET /static/range.txt HTTP/1.1\r\n\r\n"
-                + "GET /files/f.txt HTTP/1.1\r\n\r\n"
-                + "PUT /files/g.txt HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
-                + "GET /files/g.txt HTTP/1.1\r\n\r\n"
-                + "GET / HTTP/1.1\r\n\r\n";
+        String batch = "GET /sleep?ms=100 HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /echo/one HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /static/range.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /files/f.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "PUT /files/g.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /files/g.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
         try (HttpConnection connection = new HttpConnection(server.http())) {
             connection.send(batch);
             assertEquals("slept 100 ms", connection.read().body());

@@ -20,12 +20,12 @@ class OperationsIT {
         try (RunningServer server = RunningServer.start()) {
             try (HttpConnection http = new HttpConnection(server.http())) {
                 for (int i = 0; i < 3; i++) {
-                    assertEquals(200, http.exchange("GET / HTTP/1.1\r\n\r\n").status());
+                    assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
                 }
-                assertEquals(404, http.exchange("GET /nope HTTP/1.1\r\n\r\n").status());
-                assertEquals(404, http.exchange("GET /nope/again HTTP/1.1\r\n\r\n").status());
-                assertEquals(405, http.exchange("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").status());
-                assertEquals("ok\n", http.exchange("GET /healthz HTTP/1.1\r\n\r\n").body());
+                assertEquals(404, http.exchange("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n").status());
+                assertEquals(404, http.exchange("GET /nope/again HTTP/1.1\r\nHost: t\r\n\r\n").status());
+                assertEquals(405, http.exchange("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n").status());
+                assertEquals("ok\n", http.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").body());
             }
             List<LineClient> chat = LineClient.joinRoom(server.chat(), 3);
             chat.get(0).send("one\n/me two\n");
@@ -35,7 +35,7 @@ class OperationsIT {
             }
             String text;
             try (HttpConnection http = new HttpConnection(server.http())) {
-                Response metrics = http.exchange("GET /metrics HTTP/1.1\r\n\r\n");
+                Response metrics = http.exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
                 assertEquals(200, metrics.status());
                 assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().get("content-type"));
                 text = metrics.body();
@@ -78,7 +78,7 @@ class OperationsIT {
         HttpConfig off = new HttpConfig(null, null, 1 << 20, 4, Duration.ofSeconds(10), Duration.ofSeconds(60), false);
         try (RunningServer server = RunningServer.start(off);
              HttpConnection http = new HttpConnection(server.http())) {
-            assertEquals(404, http.exchange("GET /metrics HTTP/1.1\r\n\r\n").status());
+            assertEquals(404, http.exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n").status());
         }
     }
 
@@ -86,10 +86,10 @@ class OperationsIT {
     void healthzTurns503OnceShutdownBegins() throws Exception {
         RunningServer server = RunningServer.start();
         try (HttpConnection http = new HttpConnection(server.http())) {
-            assertEquals("ok\n", http.exchange("GET /healthz HTTP/1.1\r\n\r\n").body());
+            assertEquals("ok\n", http.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").body());
             // A request in flight holds the shutdown in its drain phase; the health check queued behind it
             // is answered during the drain.
-            http.send("GET /sleep?ms=500 HTTP/1.1\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n");
+            http.send("GET /sleep?ms=500 HTTP/1.1\r\nHost: t\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
             Thread stopper = new Thread(server::close);
             stopper.start();
             assertEquals("slept 500 ms", http.read().body());

@@ -81,8 +81,8 @@ class ProcessIT {
         try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
                 "--access-log", log.toString()).awaitStarted();
              HttpConnection http = new HttpConnection(server.http())) {
-            assertEquals(200, http.exchange("GET /echo/x HTTP/1.1\r\nUser-Agent: it/1\r\n\r\n").status());
-            assertEquals(404, http.exchange("GET /nope HTTP/1.1\r\n\r\n").status());
+            assertEquals(200, http.exchange("GET /echo/x HTTP/1.1\r\nHost: t\r\nUser-Agent: it/1\r\n\r\n").status());
+            assertEquals(404, http.exchange("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n").status());
             RunningServer.await(() -> lines(log).size() == 2, 10, "access log lines: " + lines(log));
             List<String> lines = lines(log);
             assertTrue(lines.get(0).matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /echo/x HTTP/1\\.1\" 200 1 \"-\" \"it/1\""), lines.get(0));

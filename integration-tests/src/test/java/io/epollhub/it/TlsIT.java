@@ -136,7 +136,7 @@ class TlsIT {
     void failedHandshakesAreCounted() throws Exception {
         double before = handshakeFailures();
         try (Socket socket = new Socket("127.0.0.1", server.httpsAddress().getPort())) {
-            socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // plain text to TLS
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // plain text to TLS
             socket.setSoTimeout(5_000);
             socket.getInputStream().readAllBytes();
         }

@@ -251,7 +251,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (request.protocolVersion().majorVersion() != 1) {
             return HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
         }
-        if (!isStandard(request.method()) && !TOKEN.matcher(request.method().name()).matches()) {
+        if (!isStandard(request.method()) && !TOKEN.matcher(request.method().name()).matches()
+                || !HostField.acceptable(request)) {
             return HttpResponseStatus.BAD_REQUEST;
         }
         if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)

@@ -93,7 +93,7 @@ class HttpRoutesTest {
 
     @Test
     void sleepAnswersOnTheLoopTimerAndHoldsLaterRequestsInOrder() {
-        http.send("GET /sleep?ms=50 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+        http.send("GET /sleep?ms=50 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
         assertEquals("", http.readAll(), "nothing before the sleep ends, not even the pipelined hello");
         http.channel.advanceTimeBy(60, TimeUnit.MILLISECONDS);
         http.channel.runPendingTasks();
@@ -105,7 +105,7 @@ class HttpRoutesTest {
     @Test
     void thousandsOfRequestsQueuedBehindASlowAnswerAreAllAnswered() {
         int queued = 20_000; // each answered on the spot once the sleep ends: none may cost a stack frame
-        http.send("GET /sleep?ms=1 HTTP/1.1\r\n\r\n" + "GET / HTTP/1.1\r\n\r\n".repeat(queued));
+        http.send("GET /sleep?ms=1 HTTP/1.1\r\nHost: t\r\n\r\n" + "GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(queued));
         http.channel.advanceTimeBy(10, TimeUnit.MILLISECONDS);
         http.channel.runPendingTasks();
         String out = http.readAll();
@@ -120,20 +120,20 @@ class HttpRoutesTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                Arguments.of("GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
-                Arguments.of("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
-                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
-                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
-                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
-                Arguments.of("POST /files/a HTTP/1.1\r\nContent-Length: 5000\r\n\r\n", 413),
-                Arguments.of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400),
-                Arguments.of("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
-                Arguments.of("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
-                Arguments.of("G(T / HTTP/1.1\r\n\r\n", 400),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+                Arguments.of("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+                Arguments.of("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+                Arguments.of("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+                Arguments.of("POST /files/a HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n", 413),
+                Arguments.of("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n", 400),
+                Arguments.of("G(T / HTTP/1.1\r\nHost: t\r\n\r\n", 400),
                 Arguments.of("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
                 Arguments.of("GET /\r\n\r\n", 400),
-                Arguments.of("GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n", 414),
-                Arguments.of("GET / HTTP/1.1\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", 431));
+                Arguments.of("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+                Arguments.of("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", 431));
     }
 
     @ParameterizedTest(name = "{1}: {0}")
@@ -147,7 +147,7 @@ class HttpRoutesTest {
 
     @Test
     void aChunkedBodyOverTheLimitIs413() {
-        Response response = http.exchange("PUT /files/big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        Response response = http.exchange("PUT /files/big HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "400\r\n" + "x".repeat(1024) + "\r\n400\r\n" + "y".repeat(1024) + "\r\n0\r\n\r\n");
         assertEquals(413, response.status());
         assertFalse(http.channel.isOpen());
@@ -156,13 +156,13 @@ class HttpRoutesTest {
 
     @Test
     void expectContinueOverTheLimitIs413BeforeTheBody() {
-        Response response = http.exchange("PUT /files/a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4096\r\n\r\n");
+        Response response = http.exchange("PUT /files/a HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4096\r\n\r\n");
         assertEquals(413, response.status());
     }
 
     @Test
     void expectContinueWithinTheLimitGets100() {
-        http.send("PUT /files/a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        http.send("PUT /files/a HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
         assertTrue(http.readAll().startsWith("HTTP/1.1 100 Continue\r\n"));
         assertEquals(201, Response.parse(sendRaw("hi")).status());
     }
@@ -190,10 +190,10 @@ class HttpRoutesTest {
         assertEquals("two+more", get("/files/notes/a.txt").body());
         assertEquals(201, send("PATCH", "/files/notes/new.txt", "fresh").status());
         assertEquals(201, send("POST", "/files/notes/posted.txt", "p").status());
-        assertEquals(204, http.exchange("DELETE /files/notes/a.txt HTTP/1.1\r\n\r\n").status());
-        assertEquals(404, http.exchange("DELETE /files/notes/a.txt HTTP/1.1\r\n\r\n").status());
+        assertEquals(204, http.exchange("DELETE /files/notes/a.txt HTTP/1.1\r\nHost: t\r\n\r\n").status());
+        assertEquals(404, http.exchange("DELETE /files/notes/a.txt HTTP/1.1\r\nHost: t\r\n\r\n").status());
         assertEquals(404, get("/files/notes").status(), "a directory is not a file");
-        Response head = http.exchange("HEAD /files/notes/new.txt HTTP/1.1\r\n\r\n");
+        Response head = http.exchange("HEAD /files/notes/new.txt HTTP/1.1\r\nHost: t\r\n\r\n");
         assertEquals("5", head.header("content-length"));
         assertEquals("", head.body());
         try (Stream<Path> left = Files.list(filesDir.resolve("notes"))) {
@@ -203,7 +203,7 @@ class HttpRoutesTest {
 
     @Test
     void filesNotAllowedMethod() {
-        Response response = http.exchange("OPTIONS /files/a HTTP/1.1\r\n\r\n");
+        Response response = http.exchange("OPTIONS /files/a HTTP/1.1\r\nHost: t\r\n\r\n");
         assertEquals(405, response.status());
         assertEquals(FileStore.ALLOW, response.header("allow"));
     }
@@ -338,7 +338,7 @@ class HttpRoutesTest {
 
     @Test
     void filesGoZeroCopyOnPlainConnections() {
-        http.send("GET /static/range.bin HTTP/1.1\r\n\r\n");
+        http.send("GET /static/range.bin HTTP/1.1\r\nHost: t\r\n\r\n");
         List<Object> out = new java.util.ArrayList<>();
         for (Object msg; (msg = http.channel.readOutbound()) != null; ) {
             out.add(msg);
@@ -355,7 +355,7 @@ class HttpRoutesTest {
         try (HttpHarness broken = new HttpHarness(HttpSettings.basic(task -> {
             throw new IllegalStateException("disk on fire");
         }).withDirectories(null, filesDir))) {
-            broken.send("GET /files/a HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+            broken.send("GET /files/a HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
             List<Response> responses = Response.parseAll(broken.readAll(), false);
             assertEquals(1, responses.size(), "one answer, then the connection closes");
             assertEquals(500, responses.get(0).status());
@@ -383,7 +383,7 @@ class HttpRoutesTest {
     @Test
     void headerTimeoutAfterAnAnswerClosesWithoutAnotherAnswer() throws InterruptedException {
         try (HttpHarness slow = withTimeouts(Duration.ofMillis(20), Duration.ofSeconds(60))) {
-            slow.send("GET / HTTP/1.1\r\n\r\n");
+            slow.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
             assertEquals(200, Response.parse(slow.readAll()).status());
             slow.send("GET / HTTP/1.1\r\nHost: slo");
             slow.elapse(30);
@@ -395,7 +395,7 @@ class HttpRoutesTest {
     @Test
     void idleKeepAliveConnectionCloses() throws InterruptedException {
         try (HttpHarness idle = withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(20))) {
-            idle.send("GET / HTTP/1.1\r\n\r\n");
+            idle.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
             assertEquals(200, Response.parse(idle.readAll()).status());
             assertTrue(idle.channel.isOpen());
             idle.elapse(30);

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -73,19 +75,21 @@ class HttpServerHandlerTest {
 
     @Test
     void headKeepsTheContentLengthOfGet() {
-        assertEquals("13", exchange("HEAD / HTTP/1.1\r\n\r\n").header("content-length"));
-        assertEquals("13", exchange("GET / HTTP/1.1\r\n\r\n").header("content-length"));
+        assertEquals("13", exchange("HEAD / HTTP/1.1\r\nHost: t\r\n\r\n").header("content-length"));
+        assertEquals("13", exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").header("content-length"));
     }
 
     @Test
     void wholeRequestObjectsAreHandledLikeDecodedOnes() {
         // What a handler in front (an aggregator, say) would pass on: head, body and end as one object.
-        channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/echo/one"));
+        FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/echo/one");
+        whole.headers().set(HttpHeaderNames.HOST, "t");
+        channel.writeInbound(whole);
         channel.runPendingTasks();
         Response first = Response.parse(http.readAll());
         assertEquals("HTTP/1.1 200 OK", first.statusLine());
         assertEquals("one", first.body());
-        assertEquals("two", exchange("GET /echo/two HTTP/1.1\r\n\r\n").body(), "the connection moved on");
+        assertEquals("two", exchange("GET /echo/two HTTP/1.1\r\nHost: t\r\n\r\n").body(), "the connection moved on");
 
 
         // The body counts against the limit as a decoded one would: the route refused the method at once, then
@@ -94,6 +98,7 @@ class HttpServerHandlerTest {
                 .withLimits(4, Duration.ofSeconds(10), Duration.ofSeconds(60)))) {
             FullHttpRequest large = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo/x",
                     Unpooled.copiedBuffer(new byte[5]));
+            large.headers().set(HttpHeaderNames.HOST, "t");
             small.channel.writeInbound(large);
             small.channel.runPendingTasks();
             assertEquals("HTTP/1.1 405 Method Not Allowed", Response.parse(small.readAll()).statusLine());
@@ -104,9 +109,9 @@ class HttpServerHandlerTest {
 
     @Test
     void preEncodedHelloIsWhatTheEncoderWrites() {
-        http.send("GET / HTTP/1.1\r\n\r\n"); // written pre-encoded
+        http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"); // written pre-encoded
         String get = http.readAll().replaceAll("date: [^\r]*", "date: D");
-        http.send("HEAD / HTTP/1.1\r\n\r\n"); // built and encoded as a response object
+        http.send("HEAD / HTTP/1.1\r\nHost: t\r\n\r\n"); // built and encoded as a response object
         String head = http.readAll().replaceAll("date: [^\r]*", "date: D");
         assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n") && head.contains("content-length: 13\r\n"), head);
         assertEquals(head + "Hello, World!", get);
@@ -114,10 +119,10 @@ class HttpServerHandlerTest {
 
     @Test
     void preEncodedClosingHelloIsWhatTheEncoderWrites() {
-        http.send("HEAD / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        http.send("HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         String head = http.readAll().replaceAll("date: [^\r]*", "date: D");
         try (HttpHarness second = new HttpHarness(HttpSettings.basic(Runnable::run))) {
-            second.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+            second.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             String get = second.readAll().replaceAll("date: [^\r]*", "date: D");
             assertTrue(head.contains("connection: close\r\n"), head);
             assertEquals(head + "Hello, World!", get);
@@ -127,12 +132,12 @@ class HttpServerHandlerTest {
 
     @Test
     void notAllowedNamesTheAllowedMethods() {
-        assertEquals("GET, HEAD", exchange("PUT / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").header("allow"));
+        assertEquals("GET, HEAD", exchange("PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n").header("allow"));
     }
 
     @Test
     void pipelinedRequestsAreAnsweredInOrderInOneFlush() {
-        http.send("GET /a HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+        http.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n");
         String out = http.readAll();
         int first = out.indexOf("404 Not Found");
         int second = out.indexOf("200 OK");
@@ -142,7 +147,7 @@ class HttpServerHandlerTest {
 
     @Test
     void pipelinedHellosAreWrittenAsOneBuffer() {
-        http.send("GET / HTTP/1.1\r\n\r\n".repeat(3));
+        http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(3));
         ByteBuf written = channel.readOutbound();
         try {
             assertNull(channel.readOutbound(), "one write for the batch");
@@ -152,14 +157,14 @@ class HttpServerHandlerTest {
         } finally {
             written.release();
         }
-        http.send("GET / HTTP/1.1\r\n\r\n");
+        http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         assertEquals("Hello, World!", Response.parse(http.readAll()).body(), "the next batch starts afresh");
     }
 
     @Test
     void pipelinedHellosKeepTheirPlaceAmongOtherAnswers() {
-        http.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /missing HTTP/1.1\r\n\r\n"
-                + "GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+        http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\nGET /missing HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
         String statuses = Pattern.compile("HTTP/1.1 (\\d+)").matcher(http.readAll()).results()
                 .map(m -> m.group(1)).collect(Collectors.joining(" "));
         assertEquals("200 200 404 200 200", statuses);
@@ -168,7 +173,7 @@ class HttpServerHandlerTest {
 
     @Test
     void pipelinedHellosAreWrittenBeforeAMalformedRequestsAnswer() {
-        http.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nBad Header Line\r\n\r\n");
+        http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\nBad Header Line\r\n\r\n");
         String out = http.readAll();
         int hellos = out.split("Hello, World!", -1).length - 1;
         assertEquals(2, hellos, out);
@@ -183,14 +188,14 @@ class HttpServerHandlerTest {
         HttpSettings settings = new HttpSettings(null, null, basic.maxBody(), basic.headerTimeout(),
                 basic.idleTimeout(), Runnable::run, registry, registry::scrape, () -> true);
         try (HttpHarness metered = new HttpHarness(settings)) {
-            metered.send("GET / HTTP/1.1\r\n\r\n".repeat(3) + "GET /missing HTTP/1.1\r\n\r\n"
-                    + "GET / HTTP/1.1\r\n\r\n".repeat(2) + "GET /metrics HTTP/1.1\r\n\r\n");
+            metered.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(3) + "GET /missing HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(2) + "GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
             String out = metered.readAll();
             String scraped = out.substring(out.lastIndexOf("\r\n\r\n"));
             assertTrue(scraped.contains("epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"} 5\n"), scraped);
             assertTrue(scraped.contains("epollhub_http_requests_seconds_count{route=\"other\",status=\"404\"} 1\n"),
                     scraped);
-            metered.send("GET / HTTP/1.1\r\n\r\n");
+            metered.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
             assertTrue(registry.scrape().contains("epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"} 6\n"));
         }
     }
@@ -213,7 +218,7 @@ class HttpServerHandlerTest {
 
     @Test
     void connectionCloseIsHonoured() {
-        Response response = exchange("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        Response response = exchange("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         assertEquals(200, response.status());
         assertEquals("close", response.header("connection"));
         assertFalse(channel.isOpen());
@@ -221,7 +226,7 @@ class HttpServerHandlerTest {
 
     @Test
     void nothingIsAnsweredAfterAConnectionCloseResponse() {
-        http.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET /missing HTTP/1.1\r\n\r\n");
+        http.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /missing HTTP/1.1\r\nHost: t\r\n\r\n");
         String out = http.readAll();
         assertTrue(out.contains("200 OK"), out);
         assertFalse(out.contains("404"), "a request pipelined after Connection: close was answered: " + out);
@@ -240,14 +245,29 @@ class HttpServerHandlerTest {
     static Stream<String> malformed() {
         return Stream.of(
                 "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: nope\r\n\r\n",
-                "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-                "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
-                "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n");
+                "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+                "GET / HTTP/1.1\r\nHost: t\r\nBad Header Line\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+                // RFC 9112 section 3.2: HTTP/1.1 needs exactly one Host, and a valid one
+                "GET / HTTP/1.1\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a:80x\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a@b\r\n\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1\r\nHost: example.com:8080", "HTTP/1.1\r\nHost: [::1]:8080",
+            "HTTP/1.1\r\nHost: 127.0.0.1", "HTTP/1.1\r\nHost: a%2Db", "HTTP/1.1\r\nHost:", "HTTP/1.0"})
+    void hostFieldsRfc9112AcceptsAreServed(String versionAndHost) {
+        assertEquals(200, exchange("GET / " + versionAndHost + "\r\nConnection: keep-alive\r\n\r\n").status());
     }
 
     @Test
     void aMalformedBodyAfterAnAnsweredHeadClosesTheConnection() {
-        http.send("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        http.send("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         String out = http.readAll();
         assertTrue(out.startsWith("HTTP/1.1 404 Not Found\r\n"), out);
         assertFalse(out.contains("400"), "one answer per request: " + out);
