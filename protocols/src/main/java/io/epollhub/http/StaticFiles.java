@@ -22,7 +22,7 @@ import java.util.concurrent.Executor;
 /**
  * {@code GET}/{@code HEAD /static/...}: files under one directory, {@code index.html} for directories, with
  * validators ({@code ETag}, {@code Last-Modified}, answered 304 when unchanged) and single byte ranges (206,
- * or 416 when unsatisfiable). Bodies go out zero-copy through {@link Reply#sendFile}.
+ * or 416 when unsatisfiable; the whole file when {@code If-Range} names another version). Bodies go out zero-copy through {@link Reply#sendFile}.
  */
 final class StaticFiles {
 
@@ -93,7 +93,11 @@ final class StaticFiles {
             reply.send(response);
             return;
         }
-        ByteRange range = ByteRange.parse(request.headers().get(HttpHeaderNames.RANGE), size);
+        String rangeHeader = request.headers().get(HttpHeaderNames.RANGE);
+        if (rangeHeader != null && !ifRangeHolds(request.headers().get(HttpHeaderNames.IF_RANGE), etag, modified)) {
+            rangeHeader = null; // the client's part is of another version of the file: it gets the whole new one
+        }
+        ByteRange range = ByteRange.parse(rangeHeader, size);
         if (range == ByteRange.UNSATISFIABLE) {
             FullHttpResponse response = Responses.status(version, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
             response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
@@ -117,6 +121,23 @@ final class StaticFiles {
     private static void validators(HttpHeaders headers, String etag, long modified) {
         headers.set(HttpHeaderNames.ETAG, etag);
         headers.set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(new Date(modified)));
+    }
+
+    /**
+     * RFC 9110 section 13.1.5: a {@code Range} sent with {@code If-Range} applies only while the file is the one the
+     * client has part of: its entity tag compared strongly (a weak tag never matches), or its exact
+     * {@code Last-Modified} date.
+     */
+    static boolean ifRangeHolds(String ifRange, String etag, long modifiedMillis) {
+        if (ifRange == null) {
+            return true;
+        }
+        String validator = ifRange.trim();
+        if (validator.startsWith("\"") || validator.startsWith("W/")) {
+            return validator.equals(etag);
+        }
+        Date date = DateFormatter.parseHttpDate(validator);
+        return date != null && date.getTime() == modifiedMillis;
     }
 
     /** RFC 9110 section 13.2.2: If-None-Match decides when present; otherwise If-Modified-Since. */

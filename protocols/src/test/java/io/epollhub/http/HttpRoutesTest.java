@@ -310,6 +310,25 @@ class HttpRoutesTest {
     }
 
     @Test
+    void ifRangeResumesOnlyTheSameVersion() throws Exception {
+        Files.setLastModifiedTime(staticDir.resolve("range.bin"), FileTime.from(Instant.parse("2026-01-02T03:04:05Z")));
+        String etag = get("/static/range.bin").header("etag");
+        String range = "Range: bytes=7-\r\n";
+        assertEquals("789", get("/static/range.bin", range, "If-Range: " + etag + "\r\n").body());
+        assertEquals("789", get("/static/range.bin", range, "If-Range: Fri, 02 Jan 2026 03:04:05 GMT\r\n").body());
+        for (String other : List.of("\"0-0\"", "W/" + etag, "Thu, 01 Jan 2026 00:00:00 GMT", "yesterday")) {
+            Response whole = get("/static/range.bin", range, "If-Range: " + other + "\r\n");
+            assertEquals(200, whole.status(), other);
+            assertEquals("0123456789", whole.body(), other);
+            assertNull(whole.headers().get("content-range"), other);
+        }
+        Files.writeString(staticDir.resolve("range.bin"), "abcdefghij");
+        Response changed = get("/static/range.bin", range, "If-Range: " + etag + "\r\n");
+        assertEquals(200, changed.status(), "the file changed since the client's part");
+        assertEquals("abcdefghij", changed.body());
+    }
+
+    @Test
     void gzipForTextWhenAskedAndBigEnough() throws Exception {
         Files.writeString(staticDir.resolve("big.txt"), "compress me ".repeat(100));
         String long200 = "a".repeat(600);
