@@ -39,6 +39,32 @@ class ProcessIT {
     }
 
     @Test
+    void aStalledStandardOutputNeitherStallsTheEventLoopsNorLosesTheirLines() throws Exception {
+        int turnedAway = 2_000; // a log line each, about 240 KB in all: several times what a pipe holds
+        try (ServerProcess server = ServerProcess.startWithStalledOutput("--host", "127.0.0.1", "--http-port", "0",
+                "--chat-port", "0", "--chat-max-clients", "1").awaitStarted();
+             LineClient member = new LineClient(server.chat())) {
+            assertTrue(member.readLine().startsWith("* welcome "));
+            for (int i = 0; i < turnedAway; i++) {
+                try (LineClient refused = new LineClient(server.chat())) {
+                    assertEquals("! server full", refused.readLine(), "client " + i + " answered while the output is stalled");
+                }
+            }
+            try (HttpConnection http = new HttpConnection(server.http())) {
+                assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
+            }
+
+            server.readOutput();
+            server.terminate();
+
+            assertEquals(0, server.awaitExit(10), server.output());
+            String output = server.output();
+            assertEquals(turnedAway, output.split("turned away: server full", -1).length - 1, "every line written in the end");
+            assertTrue(output.contains("epollhub stopped"), "the last line too: " + output.substring(output.length() - 300));
+        }
+    }
+
+    @Test
     void startLineDescribesTheWholeSetup() throws Exception {
         try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
                 "--worker-threads", "3").awaitStarted()) {

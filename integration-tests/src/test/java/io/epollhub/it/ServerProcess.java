@@ -27,12 +27,15 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final List<String> output = new ArrayList<>();
     private final CountDownLatch started = new CountDownLatch(1);
+    /** Counted down when the output is to be read past the start line; at zero from the start unless stalled. */
+    private final CountDownLatch reading;
     private volatile int httpPort;
     private volatile int chatPort;
     private final Thread reader;
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Process process, boolean stallAfterStart) {
         this.process = process;
+        this.reading = new CountDownLatch(stallAfterStart ? 1 : 0);
         reader = new Thread(this::collect, "server-output");
         reader.setDaemon(true);
         reader.start();
@@ -59,14 +62,27 @@ final class ServerProcess implements AutoCloseable {
         return start(List.of("prlimit", "--nofile=" + openFiles + ":" + openFiles, "--"), List.of(), args);
     }
 
+    /**
+     * The same, but once the start line is read, its output is left unread until {@link #readOutput()}: the pipe
+     * fills, as it does under a log collector that falls behind or a terminal paused with Ctrl-S.
+     */
+    static ServerProcess startWithStalledOutput(String... args) throws IOException {
+        return start(List.of(), List.of(), true, args);
+    }
+
     private static ServerProcess start(List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
+        return start(prefix, jvmOptions, false, args);
+    }
+
+    private static ServerProcess start(List<String> prefix, List<String> jvmOptions, boolean stallAfterStart,
+                                       String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dio.netty.leakDetection.level=paranoid");
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
-        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), stallAfterStart);
     }
 
     private void collect() {
@@ -80,11 +96,19 @@ final class ServerProcess implements AutoCloseable {
                     httpPort = Integer.parseInt(m.group(1));
                     chatPort = Integer.parseInt(m.group(2));
                     started.countDown();
+                    reading.await();
                 }
             }
         } catch (IOException e) {
             // the process ended; what was read is kept
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Reads the output again after {@link #startWithStalledOutput}. */
+    void readOutput() {
+        reading.countDown();
     }
 
     /** Waits for the start line; fails with the output so far when it does not come. */

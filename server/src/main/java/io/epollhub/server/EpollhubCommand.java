@@ -250,7 +250,10 @@ public final class EpollhubCommand implements Callable<Integer> {
             Logging.accessLog(accessLog);
         }
         EpollhubServer server = EpollhubServer.start(config);
-        Signals.onTermination(server::stop);
+        Signals.onTermination(() -> {
+            server.stop();
+            Logging.flush(); // the JVM halts when this hook ends, before main() could
+        });
         server.stopped().join();
         return 0;
     }

@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Locale;
 
-/** The one place that touches the logging backend: sets the root level from {@code --log-level}. */
+/**
+ * The one place that touches the logging backend: sets the root level from {@code --log-level}, routes the access
+ * log, and flushes at exit.
+ */
 final class Logging {
 
     static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
@@ -70,6 +73,16 @@ final class Logging {
         access.setAdditive(false);
         access.setLevel(Level.INFO);
         access.addAppender(async);
+    }
+
+    /**
+     * Writes out what the asynchronous appenders still hold (waiting at most a second each, so an output nobody
+     * reads cannot hold up the exit) and stops logging: the last thing the process does.
+     */
+    static void flush() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
     }
 
     static void setLevel(String name) {

@@ -7,6 +7,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(EpollhubCommand.run(args));
+        int status = EpollhubCommand.run(args);
+        Logging.flush();
+        System.exit(status);
     }
 }
