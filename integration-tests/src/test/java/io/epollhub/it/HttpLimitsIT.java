@@ -3,10 +3,18 @@ package io.epollhub.it;
 import io.epollhub.it.HttpConnection.Response;
 import io.epollhub.server.HttpConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +93,54 @@ class HttpLimitsIT {
             assertEquals(200, connection.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
             assertTrue(connection.closedByServer());
         }
+    }
+
+    /** Larger than what the two sockets' kernel buffers hold on loopback, so the server's sendfile waits on the client. */
+    private static final int DOWNLOAD = 64 << 20;
+
+    @Test
+    void aDownloadTheClientNeverReadsIsCutAfterTheIdleTime(@TempDir Path dir) throws Exception {
+        try (RunningServer server = downloadServer(dir);
+             Socket socket = requestDownload(server)) {
+            Thread.sleep(2_000); // several idle times without reading
+            long received = socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            assertTrue(received < DOWNLOAD, "cut short: " + received + " bytes of " + DOWNLOAD);
+        }
+    }
+
+    @Test
+    void aSlowDownloadThatKeepsReadingOutlastsTheIdleTime(@TempDir Path dir) throws Exception {
+        try (RunningServer server = downloadServer(dir);
+             Socket socket = requestDownload(server)) {
+            InputStream in = socket.getInputStream();
+            byte[] chunk = new byte[1 << 20];
+            long received = 0;
+            long start = System.nanoTime();
+            for (int n; (n = in.read(chunk)) != -1; ) {
+                received += n;
+                Thread.sleep(n / 40_000); // about 40 MB/s: about 1.6 s for the file, several idle times
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(received > DOWNLOAD, "the whole file and its head: " + received + " bytes");
+            assertTrue(millis > 1_000, "the download took several idle times: " + millis + " ms");
+        }
+    }
+
+    /** A server with an idle time of 300 ms and {@link #DOWNLOAD} bytes at {@code /static/big.bin}. */
+    private static RunningServer downloadServer(Path dir) throws IOException {
+        Files.write(dir.resolve("big.bin"), new byte[DOWNLOAD]);
+        return RunningServer.start(HttpConfig.DEFAULTS.withDirectories(dir, null)
+                .withLimits(1024, Duration.ofSeconds(10), Duration.ofMillis(300)));
+    }
+
+    /** A connection that has asked for the download, closed by the server after it. */
+    private static Socket requestDownload(RunningServer server) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(server.http());
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write("GET /static/big.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        return socket;
     }
 
     @Test

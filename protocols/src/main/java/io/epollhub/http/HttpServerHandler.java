@@ -99,6 +99,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     // Timeouts: one timer per connection, rescheduled only when it fires, never per request or read.
     private ScheduledFuture<?> timer;
     private long lastReadNanos;
+    /** The outbound buffer's head, how far it was written, and what was pending, at the last idle look. */
+    private Object stalledHead;
+    private long stalledProgress;
+    private long stalledPending;
     /** The next request's head is awaited (the previous request was read whole). */
     private boolean awaitingHead = true;
     /** {@link #next()} is handling queued requests; one answered on the spot returns to its loop. */
@@ -598,26 +602,71 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private void onTimer() {
         timer = null;
-        if (!ctx.channel().isActive() || closing) {
+        if (!ctx.channel().isActive()) {
             return;
         }
         long now = System.nanoTime();
-        if (headWaiting && now - headWaitSince >= headerTimeoutNanos) {
+        if (!closing && headWaiting && now - headWaitSince >= headerTimeoutNanos) {
             headTimedOut();
             return;
         }
         if (idleTimeoutNanos > 0 && now - lastReadNanos >= idleTimeoutNanos) {
-            // Nothing read for the idle time: close unless an answer is owed or still on its way out (a long
-            // download has its file still in the outbound buffer); then look again one idle time later.
-            ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
-            if (reply == null && queued.isEmpty() && (outbound == null || outbound.totalPendingWriteBytes() == 0)) {
-                log.debug("{} idle keep-alive connection closed", ctx.channel().remoteAddress());
-                ctx.close();
+            if (closedAsIdle()) {
                 return;
             }
-            lastReadNanos = now;
+            lastReadNanos = now; // look again one idle time later
         }
         scheduleTimer(now);
+    }
+
+    /**
+     * Nothing was read for the idle time. Closes the connection when it is the client that everything waits for:
+     * it sent nothing and nothing is owed (an idle keep-alive connection); it stopped sending a request body
+     * that is being read (408, like nginx's {@code client_body_timeout}); or it took none of an answer since the
+     * last look, one idle time ago (like nginx's {@code send_timeout}: a client that never reads a download
+     * would otherwise hold its socket and file for ever). A route still working on its answer, or a read this
+     * handler paused, is waited for. A connection already closing after its last answer is only checked for
+     * that answer's progress.
+     */
+    private boolean closedAsIdle() {
+        ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        Object head = outbound == null ? null : outbound.current();
+        if (head != null) {
+            long progress = outbound.currentProgress();
+            long pending = outbound.totalPendingWriteBytes();
+            if (head == stalledHead && progress == stalledProgress && pending == stalledPending) {
+                log.debug("{} client took none of the answer in the idle time, closing", ctx.channel().remoteAddress());
+                stalledHead = null;
+                closing = true;
+                ctx.close();
+                return true;
+            }
+            stalledHead = head;
+            stalledProgress = progress;
+            stalledPending = pending;
+            return false;
+        }
+        stalledHead = null;
+        if (closing) {
+            return false; // nothing left to send: the close is under way
+        }
+        if (reply == null && queued.isEmpty()) {
+            log.debug("{} idle keep-alive connection closed", ctx.channel().remoteAddress());
+            ctx.close();
+            return true;
+        }
+        if (!requestComplete && ctx.channel().config().isAutoRead()) {
+            log.debug("{} request body stalled, closing", ctx.channel().remoteAddress());
+            abortExchange();
+            closing = true;
+            if (responded) {
+                ctx.close();
+            } else {
+                write(reply, Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT), true);
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Slowloris: 408 if nothing was answered on the connection yet, then close. */

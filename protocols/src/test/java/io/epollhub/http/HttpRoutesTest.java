@@ -422,6 +422,45 @@ class HttpRoutesTest {
         }
     }
 
+    @Test
+    void aStalledRequestBodyGets408AfterTheIdleTimeAndLeavesNoFile() throws InterruptedException {
+        try (HttpHarness stalled = new HttpHarness(HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir)
+                .withLimits(1024, Duration.ofSeconds(60), Duration.ofMillis(20)))) {
+            stalled.send("PUT /files/stalled.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n01234");
+            assertEquals("", stalled.readAll());
+            stalled.elapse(30);
+            stalled.elapse(30);
+            assertEquals(408, Response.parse(stalled.readAll()).status());
+            assertFalse(stalled.channel.isOpen());
+            assertFalse(Files.exists(filesDir.resolve("stalled.txt")), "the partial upload is discarded");
+        }
+    }
+
+    @Test
+    void aStalledBodyAfterAnEarlyAnswerClosesWithoutASecondAnswer() throws InterruptedException {
+        try (HttpHarness stalled = withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(20))) {
+            stalled.send("POST /echo/x HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n01234");
+            assertEquals(405, Response.parse(stalled.readAll()).status());
+            stalled.elapse(30);
+            stalled.elapse(30);
+            assertEquals("", stalled.readAll());
+            assertFalse(stalled.channel.isOpen());
+        }
+    }
+
+    @Test
+    void aRouteStillAnsweringIsWaitedForPastTheIdleTime() throws InterruptedException {
+        try (HttpHarness slow = withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(20))) {
+            slow.send("GET /sleep?ms=200 HTTP/1.1\r\nHost: t\r\n\r\n");
+            slow.elapse(30);
+            slow.elapse(30);
+            assertEquals("", slow.readAll(), "still sleeping");
+            assertTrue(slow.channel.isOpen(), "the server owes the answer");
+            slow.elapse(200);
+            assertEquals("slept 200 ms", Response.parse(slow.readAll()).body());
+        }
+    }
+
     /** A connection of its own with these header and idle timeouts. */
     private static HttpHarness withTimeouts(Duration headerTimeout, Duration idleTimeout) {
         return new HttpHarness(HttpSettings.basic(Runnable::run).withLimits(1024, headerTimeout, idleTimeout));

@@ -131,7 +131,7 @@ public final class EpollhubCommand implements Callable<Integer> {
     private Duration headerTimeout;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Close keep-alive connections idle this long (0: never).")
+            description = "Close HTTP connections idle this long: no request, a stalled body, or an answer not read (0: never).")
     private Duration idleTimeout;
 
     @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on", arity = "0..1", fallbackValue = "on",
