@@ -31,20 +31,20 @@ final class HostField {
 
     /** Whether {@code request}'s {@code Host} lines are what RFC 9112 asks of them. */
     static boolean acceptable(HttpRequest request) {
-        Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+        Iterator<? extends CharSequence> hosts = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
         if (!hosts.hasNext()) {
             return request.protocolVersion().minorVersion() == 0; // only HTTP/1.0 may leave it out
         }
-        String host = hosts.next();
+        CharSequence host = hosts.next();
         return !hosts.hasNext() && valid(host);
     }
 
     /** {@code uri-host [ ":" port ]}, or empty (allowed when the target has no authority). */
-    static boolean valid(String host) {
+    static boolean valid(CharSequence host) {
         int end = host.length();
         int i = 0;
         if (end > 0 && host.charAt(0) == '[') {
-            int close = host.indexOf(']');
+            int close = indexOf(host, ']');
             if (close < 2) {
                 return false;
             }
@@ -80,6 +80,15 @@ final class HostField {
             }
         }
         return true;
+    }
+
+    private static int indexOf(CharSequence text, char c) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean in(boolean[] table, char c) {
