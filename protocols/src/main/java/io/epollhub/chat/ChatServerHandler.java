@@ -48,7 +48,8 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        if (quitting || line.isEmpty() || ChatRoom.nickOf(ctx.channel()) == null) {
+        // After /quit, or once cut (a slow consumer whose answer overflowed), the rest of the read is not sent.
+        if (quitting || !ctx.channel().isActive() || line.isEmpty() || ChatRoom.nickOf(ctx.channel()) == null) {
             return;
         }
         if (rateLimiter != null && !rateLimiter.tryAcquire(System.nanoTime())) {

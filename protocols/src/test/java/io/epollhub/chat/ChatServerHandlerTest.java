@@ -175,6 +175,17 @@ class ChatServerHandlerTest {
     }
 
     @Test
+    void linesAfterACutInTheSameReadAreDropped() {
+        ChatSettings tiny = new ChatSettings(64, 4, 256, Duration.ZERO, 0);
+        List<EmbeddedChannel> c = room(tiny, 2);
+        // The help text alone is more than 256 bytes of unread output: its sender is cut on the spot.
+        c.get(0).pipeline().fireChannelRead(utf8("/help\nafter the cut\n/nick late\n")); // writeInbound would see it closed
+        c.get(0).runPendingTasks();
+        assertFalse(c.get(0).isOpen());
+        assertEquals(List.of("* guest-1 left (1 online)"), lines(c.get(1)));
+    }
+
+    @Test
     void aFullRoomTurnsTheNextClientAway() {
         ChatSettings two = new ChatSettings(64, 2, 4096, Duration.ZERO, 0);
         List<EmbeddedChannel> c = room(two, 2);
