@@ -13,7 +13,8 @@ THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 ensure_jars
 
-# As nginx's listen below has reuseport; NIO cannot.
+# As nginx's listen below has reuseport; NIO cannot. Both defer accept (TCP_DEFER_ACCEPT) until the request
+# arrives: epollhub does for HTTP on epoll, and nginx's "deferred" is the same socket option.
 EPOLLHUB_FLAGS=(--reuse-port)
 start_epollhub edge 18080 19080 "${EPOLLHUB_FLAGS[@]}"
 start_epollhub level 18082 19082 --epoll-mode level "${EPOLLHUB_FLAGS[@]}"
@@ -33,7 +34,7 @@ http {
   keepalive_requests 10000000;
   keepalive_timeout 60s;
   server {
-    listen 127.0.0.1:18081 reuseport backlog=4096;
+    listen 127.0.0.1:18081 reuseport backlog=4096 deferred;
     location = / { default_type "text/plain; charset=utf-8"; return 200 "Hello, World!"; }
   }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelConfig;
 import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -109,6 +111,26 @@ class TransportIT {
         }
         // The kernel spreads connections by a hash: 32 or more all on one of two listeners has odds below 2^-31.
         assertEquals(workers, loops.size(), "every worker's listener accepted some connections");
+    }
+
+    @Test
+    void anHttpConnectionWaitsInTheKernelForItsRequestAChatClientIsGreetedAtOnce() throws Exception {
+        assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable here: " + Epoll.unavailabilityCause());
+        for (boolean reusePort : List.of(false, true)) {
+            try (RunningServer server = RunningServer.start(TransportChoice.EPOLL, reusePort);
+                 HttpConnection silent = new HttpConnection(server.http())) {
+                long start = System.nanoTime();
+                try (LineClient chat = new LineClient(server.chat())) {
+                    assertTrue(chat.readLine().startsWith("* welcome "));
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(millis < 500, "chat greets first, so its accept is not deferred: " + millis + " ms");
+                }
+                assertEquals(Set.of(), server.server.httpConnections(), "the silent connection is still the kernel's");
+                assertEquals(200, silent.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status());
+                Channel http = server.server.httpConnections().iterator().next();
+                assertEquals(1, ((EpollServerSocketChannel) http.parent()).config().getTcpDeferAccept(), "as nginx's deferred");
+            }
+        }
     }
 
     @Test

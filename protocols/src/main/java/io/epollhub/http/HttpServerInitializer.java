@@ -36,6 +36,11 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> imp
     }
 
     @Override
+    public boolean clientSpeaksFirst() {
+        return true;
+    }
+
+    @Override
     public void initChannel(Channel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();

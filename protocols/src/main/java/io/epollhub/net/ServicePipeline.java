@@ -11,4 +11,13 @@ import io.netty.channel.Channel;
 public interface ServicePipeline {
 
     void initChannel(Channel ch);
+
+    /**
+     * Whether the client always sends first (HTTP): then the kernel may hold a new connection until its first
+     * bytes arrive ({@code TCP_DEFER_ACCEPT}), so accepting it and reading its request take one wake-up, not two.
+     * Not for a service that greets first (chat).
+     */
+    default boolean clientSpeaksFirst() {
+        return false;
+    }
 }

@@ -163,22 +163,24 @@ public final class EpollhubServer {
         }
         ChannelInitializer<Channel> connection = connectionInitializer(new TrafficCounter(metrics.registry(), service),
                 protocol, tls);
+        boolean deferAccept = tls != null || protocol.clientSpeaksFirst(); // a TLS client sends its hello first
         if (!config.reusePort()) {
-            return listen(service, port, bossGroup, workerGroup, connection);
+            return listen(service, port, bossGroup, workerGroup, connection, deferAccept);
         }
         // One listener per worker event loop, each accepting onto its own loop: the kernel spreads new connections
         // across them (as nginx's "listen ... reuseport" does), and no connection is handed from thread to thread.
         Channel first = null;
         for (EventExecutor executor : workerGroup) {
             EventLoop loop = (EventLoop) executor;
-            Channel listener = listen(service, first == null ? port : address(first).getPort(), loop, loop, connection);
+            Channel listener = listen(service, first == null ? port : address(first).getPort(), loop, loop, connection,
+                    deferAccept);
             first = first == null ? listener : first;
         }
         return first;
     }
 
     private Channel listen(String service, int port, EventLoopGroup acceptor, EventLoopGroup workers,
-                           ChannelInitializer<Channel> connection) {
+                           ChannelInitializer<Channel> connection, boolean deferAccept) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(transport.serverChannelClass())
@@ -187,7 +189,7 @@ public final class EpollhubServer {
                 // TCP_NODELAY: Netty's default for accepted channels on Linux (both transports); setting it again
                 // would cost every connection one more setsockopt(2).
                 .childHandler(connection);
-        transport.configure(bootstrap, config.epollMode(), config.reusePort());
+        transport.configure(bootstrap, config.epollMode(), config.reusePort(), deferAccept);
         ChannelFuture bound = bootstrap.bind(config.host(), port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw bindFailure(service, port, bound.cause());

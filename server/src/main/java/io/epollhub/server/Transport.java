@@ -36,9 +36,14 @@ public enum Transport {
         }
 
         @Override
-        void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort) {
+        void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort, boolean deferAccept) {
             if (reusePort) {
                 bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            if (deferAccept) {
+                // One second, as nginx's "listen ... deferred": after it, a connection that sent nothing is
+                // accepted anyway and meets the header timeout.
+                bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
             }
             // Set explicitly, not left to Netty's default: edge-triggered is what this server is built on,
             // and --epoll-mode level exists so benchmarks can compare the two.
@@ -70,9 +75,9 @@ public enum Transport {
         }
 
         @Override
-        void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort) {
+        void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort, boolean deferAccept) {
             // reusePort is never true here: EpollhubServer.start refuses it where it is not supported.
-            // NIO's selector is level-triggered; there is nothing to choose.
+            // NIO's selector is level-triggered; there is nothing to choose. The JDK has no TCP_DEFER_ACCEPT.
         }
 
         @Override
@@ -107,7 +112,11 @@ public enum Transport {
     /** Whether each worker event loop can listen on its own {@code SO_REUSEPORT} socket. */
     abstract boolean supportsReusePort();
 
-    abstract void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort);
+    /**
+     * Sets the listening socket's options: {@code SO_REUSEPORT} when {@code reusePort}, the trigger mode, and
+     * when {@code deferAccept} (a service whose clients speak first) {@code TCP_DEFER_ACCEPT} where supported.
+     */
+    abstract void configure(ServerBootstrap bootstrap, TriggerMode mode, boolean reusePort, boolean deferAccept);
 
     abstract String describe(TriggerMode mode);
 
