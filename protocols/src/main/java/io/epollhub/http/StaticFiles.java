@@ -22,7 +22,8 @@ import java.util.concurrent.Executor;
 /**
  * {@code GET}/{@code HEAD /static/...}: files under one directory, {@code index.html} for directories, with
  * validators ({@code ETag}, {@code Last-Modified}, answered 304 when unchanged) and single byte ranges (206,
- * or 416 when unsatisfiable; the whole file when {@code If-Range} names another version). Bodies go out zero-copy through {@link Reply#sendFile}.
+ * or 416 when unsatisfiable; the whole file when {@code If-Range} names another version). Bodies go out
+ * zero-copy through {@link Reply#sendFile}.
  */
 final class StaticFiles {
 
