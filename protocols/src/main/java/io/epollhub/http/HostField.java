@@ -2,6 +2,7 @@ package io.epollhub.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 
 import java.util.Iterator;
 
@@ -44,7 +45,7 @@ final class HostField {
         int end = host.length();
         int i = 0;
         if (end > 0 && host.charAt(0) == '[') {
-            int close = indexOf(host, ']');
+            int close = AsciiString.indexOf(host, ']', 0);
             if (close < 2) {
                 return false;
             }
@@ -80,15 +81,6 @@ final class HostField {
             }
         }
         return true;
-    }
-
-    private static int indexOf(CharSequence text, char c) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean in(boolean[] table, char c) {
