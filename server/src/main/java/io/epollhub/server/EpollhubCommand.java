@@ -246,6 +246,7 @@ public final class EpollhubCommand implements Callable<Integer> {
             return 0;
         }
         Logging.setLevel(logLevel);
+        Logging.neverBlock();
         if (accessLog != null && !accessLog.isBlank()) {
             Logging.accessLog(accessLog);
         }

@@ -6,12 +6,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.epollhub.http.AccessLog;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,9 +37,24 @@ final class Logging {
     }
 
     /**
+     * Puts the server log's appenders behind a {@link #nonBlocking} queue. Event loops log (a client turned away, a
+     * route that failed), and a write to standard output waits when whoever reads it does not keep up (a full pipe,
+     * a paused terminal); from here on that wait is the queue's thread's, never an event loop's.
+     */
+    static void neverBlock() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        List<Appender<ILoggingEvent>> sinks = new ArrayList<>();
+        root.iteratorForAppenders().forEachRemaining(sinks::add);
+        for (Appender<ILoggingEvent> sink : sinks) {
+            root.detachAppender(sink);
+            root.addAppender(nonBlocking(context, sink));
+        }
+    }
+
+    /**
      * Sends the access log ({@code epollhub.access}) to {@code target}: {@code -} for standard output, else a
-     * file appended to. Through Logback's {@code AsyncAppender} with {@code neverBlock}: under a burst it drops
-     * lines rather than make an event loop wait.
+     * file appended to, through a {@link #nonBlocking} queue.
      */
     static void accessLog(String target) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -61,18 +78,26 @@ final class Logging {
         if (!sink.isStarted()) {
             throw new ConfigException("cannot write the access log to " + target);
         }
+        Logger access = context.getLogger(AccessLog.LOGGER);
+        access.setAdditive(false);
+        access.setLevel(Level.INFO);
+        access.addAppender(nonBlocking(context, sink));
+    }
+
+    /**
+     * Logback's {@code AsyncAppender} in front of {@code sink}: 8,192 events, written by its own thread, never
+     * blocking the caller, dropping events only when full (of any level). {@link #flush()} drains it.
+     */
+    private static AsyncAppender nonBlocking(LoggerContext context, Appender<ILoggingEvent> sink) {
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
-        async.setName("access");
+        async.setName("async-" + sink.getName());
         async.setQueueSize(8192);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(true);
         async.addAppender(sink);
         async.start();
-        Logger access = context.getLogger(AccessLog.LOGGER);
-        access.setAdditive(false);
-        access.setLevel(Level.INFO);
-        access.addAppender(async);
+        return async;
     }
 
     /**
