@@ -61,6 +61,8 @@ class HttpRoutesIT {
         assertEquals(400, Curl.status(base + "/sleep?ms=60001"));
         assertEquals(404, Curl.status(base + "/nope"));
         assertEquals(405, Curl.status("-X", "POST", base + "/echo/x"));
+        assertEquals(204, Curl.status("-X", "OPTIONS", base + "/echo/x"));
+        assertEquals(204, Curl.status("-X", "OPTIONS", "--request-target", "*", base + "/"));
     }
 
     @Test

@@ -32,7 +32,7 @@ import java.util.concurrent.Semaphore;
  */
 final class FileStore {
 
-    static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE";
+    static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
     static final String TEMP_PREFIX = ".epollhub-upload-";
     /** An upload's mode, less the process's umask: rw-r--r-- under the usual 022. */
     static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import io.netty.util.CharsetUtil;
@@ -24,7 +25,9 @@ final class Router {
 
     static final long SLEEP_DEFAULT_MS = 5_000;
     static final long SLEEP_MAX_MS = 60_000;
-    private static final String GET_HEAD = "GET, HEAD";
+    private static final String GET_HEAD = "GET, HEAD, OPTIONS";
+    /** What {@code OPTIONS *} lists: every method some route answers. */
+    static final String ALLOW_ANY = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     private static final PreEncodedResponse HELLO = new PreEncodedResponse(HttpResponseStatus.OK,
             Responses.TEXT_PLAIN_UTF8, "Hello, World!".getBytes(CharsetUtil.US_ASCII));
@@ -112,6 +115,15 @@ final class Router {
         if (path.startsWith("/files/") && files != null) {
             return files.handle(request, reply, path.substring("/files/".length()));
         }
+        if (path.equals("*")) { // asterisk-form, RFC 9112 §3.2.4: the server as a whole, and only for OPTIONS
+            if (request.method().equals(HttpMethod.OPTIONS)) {
+                notAllowed(reply, ALLOW_ANY);
+            } else {
+                reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
+                        "The request target * is for OPTIONS only\n"));
+            }
+            return Exchange.DISCARD_BODY;
+        }
         reply.send(Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
         return Exchange.DISCARD_BODY;
     }
@@ -124,8 +136,15 @@ final class Router {
         return false;
     }
 
+    /**
+     * A request whose method its route does not take: {@code OPTIONS} is answered 204 listing the methods that route
+     * takes (RFC 9110 §9.3.7), any other method 405 with the same list.
+     */
     static void notAllowed(Reply reply, String allow) {
-        FullHttpResponse response = Responses.status(reply.request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED);
+        HttpVersion version = reply.request.protocolVersion();
+        FullHttpResponse response = reply.request.method().equals(HttpMethod.OPTIONS)
+                ? Responses.empty(version, HttpResponseStatus.NO_CONTENT)
+                : Responses.status(version, HttpResponseStatus.METHOD_NOT_ALLOWED);
         response.headers().set(HttpHeaderNames.ALLOW, allow);
         reply.send(response);
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.Executor;
  */
 final class StaticFiles {
 
-    static final String ALLOW = "GET, HEAD";
+    static final String ALLOW = "GET, HEAD, OPTIONS";
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),

@@ -203,9 +203,32 @@ class HttpRoutesTest {
 
     @Test
     void filesNotAllowedMethod() {
-        Response response = http.exchange("OPTIONS /files/a HTTP/1.1\r\nHost: t\r\n\r\n");
+        Response response = http.exchange("TRACE /files/a HTTP/1.1\r\nHost: t\r\n\r\n");
         assertEquals(405, response.status());
         assertEquals(FileStore.ALLOW, response.header("allow"));
+    }
+
+    @ParameterizedTest(name = "OPTIONS {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/|204|GET, HEAD, OPTIONS", "/echo/x|204|GET, HEAD, OPTIONS", "/static/hello.txt|204|GET, HEAD, OPTIONS",
+            "/files/a|204|GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+            "*|204|GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS", "/nowhere|404|"})
+    void optionsListsTheMethodsOfTheRoute(String target, int status, String allow) {
+        Response response = http.exchange("OPTIONS " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertEquals(status, response.status());
+        assertEquals(allow, response.headers().get("allow"));
+        if (status == 204) {
+            assertFalse(response.headers().containsKey("content-length"), "a 204 has no Content-Length (RFC 9110 §8.6)");
+            assertEquals("", response.body());
+        }
+        assertTrue(http.channel.isOpen(), "the connection stays open");
+    }
+
+    @Test
+    void asteriskFormIsForOptionsOnly() {
+        Response response = http.exchange("GET * HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertEquals(400, response.status());
+        assertEquals("The request target * is for OPTIONS only\n", response.body());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

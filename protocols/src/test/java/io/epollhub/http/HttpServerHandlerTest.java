@@ -132,7 +132,7 @@ class HttpServerHandlerTest {
 
     @Test
     void notAllowedNamesTheAllowedMethods() {
-        assertEquals("GET, HEAD", exchange("PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n").header("allow"));
+        assertEquals("GET, HEAD, OPTIONS", exchange("PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n").header("allow"));
     }
 
     @Test
