@@ -1,8 +1,10 @@
 package io.epollhub.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +41,12 @@ public final class AccessLog {
         }
     }
 
+    /** The bytes field is the body sent: none for {@code HEAD} and 304, whose {@code Content-Length} is the GET's. */
     static String line(SocketAddress remote, HttpRequest request, HttpResponse response, ZonedDateTime time) {
-        return line(remote, request, response.status().code(), response.headers().get(HttpHeaderNames.CONTENT_LENGTH, "-"),
-                time);
+        int status = response.status().code();
+        String length = request.method().equals(HttpMethod.HEAD) || status == HttpResponseStatus.NOT_MODIFIED.code()
+                ? "-" : response.headers().get(HttpHeaderNames.CONTENT_LENGTH, "-");
+        return line(remote, request, status, length, time);
     }
 
     /** {@code host - - [time] "request line" status bytes "referer" "user-agent"}. */

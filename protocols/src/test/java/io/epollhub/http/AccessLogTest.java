@@ -32,6 +32,24 @@ class AccessLogTest {
     }
 
     @Test
+    void headAndNotModifiedSendNoBody() {
+        for (HttpMethod method : new HttpMethod[] {HttpMethod.HEAD, HttpMethod.GET}) {
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, "/static/a.txt");
+            FullHttpResponse response = Responses.empty(HttpVersion.HTTP_1_1,
+                    method == HttpMethod.HEAD ? HttpResponseStatus.OK : HttpResponseStatus.NOT_MODIFIED);
+            response.headers().set("Content-Length", 18);
+            try {
+                assertEquals("- - - [22/Nov/2026:16:47:49 +0100] \"" + method + " /static/a.txt HTTP/1.1\" "
+                                + response.status().code() + " - \"-\" \"-\"",
+                        AccessLog.line(null, request, response, TIME));
+            } finally {
+                request.release();
+                response.release();
+            }
+        }
+    }
+
+    @Test
     void quotesAndControlsCannotForgeLines() {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
                 io.netty.buffer.Unpooled.buffer(0), false); // unvalidated, as a lenient decoder might pass it
