@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,31 @@ class HttpRoutesIT {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    /** Sends {@code request}, half-closes (as {@code nc -N} does at the end of its input), reads until the close. */
+    private String halfClosed(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.http().getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aHalfClosedClientIsAnsweredAndItsUploadStored() throws Exception {
+        Files.writeString(filesDir.resolve("in.txt"), "stored");
+        // Answered from the blocking pool, after the half-close has been seen.
+        String get = halfClosed("GET /files/in.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertTrue(get.startsWith("HTTP/1.1 200 OK\r\n") && get.endsWith("\r\n\r\nstored"), get);
+        assertTrue(get.contains("connection: close\r\n"), get);
+        String put = halfClosed("PUT /files/up.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+        assertTrue(put.startsWith("HTTP/1.1 201 Created\r\n"), put);
+        assertEquals("hello", Files.readString(filesDir.resolve("up.txt")));
+        String partial = halfClosed("PUT /files/part.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 50\r\n\r\nhalf");
+        assertEquals("", partial, "an upload cut short is not answered as stored");
+        assertTrue(Files.notExists(filesDir.resolve("part.txt")));
     }
 
     @Test

@@ -29,8 +29,9 @@ public final class AccessLog {
     private AccessLog() {
     }
 
+    /** {@code request} is null for one the decoder could not read (logged as {@code "-"}, as nginx does). */
     static void record(SocketAddress remote, HttpRequest request, HttpResponse response) {
-        if (log.isInfoEnabled() && request != null) {
+        if (log.isInfoEnabled()) {
             log.info(line(remote, request, response, ZonedDateTime.now()));
         }
     }
@@ -44,7 +45,8 @@ public final class AccessLog {
     /** The bytes field is the body sent: none for {@code HEAD} and 304, whose {@code Content-Length} is the GET's. */
     static String line(SocketAddress remote, HttpRequest request, HttpResponse response, ZonedDateTime time) {
         int status = response.status().code();
-        String length = request.method().equals(HttpMethod.HEAD) || status == HttpResponseStatus.NOT_MODIFIED.code()
+        String length = request != null && request.method().equals(HttpMethod.HEAD)
+                || status == HttpResponseStatus.NOT_MODIFIED.code()
                 ? "-" : response.headers().get(HttpHeaderNames.CONTENT_LENGTH, "-");
         return line(remote, request, status, length, time);
     }
@@ -53,6 +55,9 @@ public final class AccessLog {
     private static String line(SocketAddress remote, HttpRequest request, int status, String length, ZonedDateTime time) {
         String host = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : "-";
+        if (request == null) {
+            return host + " - - [" + CLF_TIME.format(time) + "] \"-\" " + status + " " + length + " \"-\" \"-\"";
+        }
         return host + " - - [" + CLF_TIME.format(time) + "] \"" + quoted(request.method() + " " + request.uri() + " "
                 + request.protocolVersion()) + "\" " + status + " " + length + " \""
                 + quoted(request.headers().get(HttpHeaderNames.REFERER, "-")) + "\" \""

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -90,6 +91,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private int batchStatus;
     private int batchUncounted;
     private boolean draining;
+    /** The client half-closed: nothing more will be read. */
+    private boolean inputShutdown;
     private boolean closing;
     private boolean pausedForQueue;
     private boolean pausedByExchange;
@@ -523,7 +526,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             setPausedForQueue(false);
             if (draining && reply == null) {
                 closeWhenFlushed();
+            } else {
+                closeIfUnfinishable();
             }
+        }
+    }
+
+    /**
+     * After a half-close, a request whose body had not all come can never be read whole: its exchange is dropped
+     * (a partial upload is discarded) and the connection closes, with what was answered before it sent first.
+     */
+    private void closeIfUnfinishable() {
+        if (inputShutdown && reply != null && !requestComplete && queued.isEmpty() && !closing) {
+            log.debug("{} half-closed inside a request body, closing", ctx.channel().remoteAddress());
+            abortExchange();
+            closing = true;
+            closeWhenFlushed();
         }
     }
 
@@ -582,6 +600,17 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                 closeWhenFlushed();
             }
             return;
+        }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The client half-closed (printf ... | nc -N): it has sent all it will. The requests it sent whole are
+            // answered, the last with Connection: close (RFC 9112 section 9.6); one it did not finish never will be.
+            inputShutdown = true;
+            draining = true;
+            if (reply == null) {
+                closeWhenFlushed();
+            } else {
+                closeIfUnfinishable();
+            }
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -676,8 +705,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (answered) {
             ctx.close();
         } else {
-            ctx.writeAndFlush(Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT))
-                    .addListener(ChannelFutureListener.CLOSE);
+            FullHttpResponse timedOut = Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT);
+            HttpUtil.setKeepAlive(timedOut, false);
+            AccessLog.record(ctx.channel().remoteAddress(), null, timedOut);
+            ctx.writeAndFlush(timedOut).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -3,6 +3,7 @@ package io.epollhub.http;
 import io.epollhub.net.ServicePipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -43,6 +44,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> imp
     @Override
     public void initChannel(Channel ch) {
         connections.add(ch);
+        // A client that half-closes after its request still gets the answer (HttpServerHandler).
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelPipeline p = ch.pipeline();
         p.addLast(HTTP_DECODER, new StrictRequestDecoder());
         p.addLast(HTTP_ENCODER, new HttpResponseEncoder());

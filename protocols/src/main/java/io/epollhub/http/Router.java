@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Maps each request to its route. Shared by every connection: it holds no per-connection state. */
 final class Router {
@@ -26,8 +27,10 @@ final class Router {
     static final long SLEEP_DEFAULT_MS = 5_000;
     static final long SLEEP_MAX_MS = 60_000;
     private static final String GET_HEAD = "GET, HEAD, OPTIONS";
-    /** What {@code OPTIONS *} lists: every method some route answers. */
-    static final String ALLOW_ANY = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+    /** Every method some route takes; {@code OPTIONS *} lists them. */
+    private static final List<HttpMethod> KNOWN_METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+            HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
+    static final String ALLOW_ANY = KNOWN_METHODS.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
 
     private static final PreEncodedResponse HELLO = new PreEncodedResponse(HttpResponseStatus.OK,
             Responses.TEXT_PLAIN_UTF8, "Hello, World!".getBytes(CharsetUtil.US_ASCII));
@@ -138,11 +141,17 @@ final class Router {
 
     /**
      * A request whose method its route does not take: {@code OPTIONS} is answered 204 listing the methods that route
-     * takes (RFC 9110 §9.3.7), any other method 405 with the same list.
+     * takes (RFC 9110 §9.3.7), a method some other route takes 405 with the same list, and one no route takes
+     * (TRACE, CONNECT, an extension method) 501 (§15.6.2).
      */
     static void notAllowed(Reply reply, String allow) {
         HttpVersion version = reply.request.protocolVersion();
-        FullHttpResponse response = reply.request.method().equals(HttpMethod.OPTIONS)
+        HttpMethod method = reply.request.method();
+        if (!KNOWN_METHODS.contains(method)) {
+            reply.send(Responses.status(version, HttpResponseStatus.NOT_IMPLEMENTED));
+            return;
+        }
+        FullHttpResponse response = method.equals(HttpMethod.OPTIONS)
                 ? Responses.empty(version, HttpResponseStatus.NO_CONTENT)
                 : Responses.status(version, HttpResponseStatus.METHOD_NOT_ALLOWED);
         response.headers().set(HttpHeaderNames.ALLOW, allow);

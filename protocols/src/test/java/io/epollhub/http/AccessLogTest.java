@@ -50,6 +50,17 @@ class AccessLogTest {
     }
 
     @Test
+    void aRequestTheDecoderCouldNotReadIsLoggedAsDash() {
+        FullHttpResponse response = Responses.status(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_URI_TOO_LONG);
+        try {
+            assertEquals("10.0.0.7 - - [22/Nov/2026:16:47:49 +0100] \"-\" 414 21 \"-\" \"-\"",
+                    AccessLog.line(new InetSocketAddress("10.0.0.7", 40000), null, response, TIME));
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
     void quotesAndControlsCannotForgeLines() {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
                 io.netty.buffer.Unpooled.buffer(0), false); // unvalidated, as a lenient decoder might pass it

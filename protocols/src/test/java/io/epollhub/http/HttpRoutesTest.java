@@ -201,11 +201,13 @@ class HttpRoutesTest {
         }
     }
 
-    @Test
-    void filesNotAllowedMethod() {
-        Response response = http.exchange("TRACE /files/a HTTP/1.1\r\nHost: t\r\n\r\n");
-        assertEquals(405, response.status());
-        assertEquals(FileStore.ALLOW, response.header("allow"));
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({"TRACE, /files/a, 501", "CONNECT, /files/a, 501", "FOO, /, 501", "get, /, 501", "POST, /, 405",
+            "DELETE, /static/hello.txt, 405"})
+    void methodsNoRouteTakesAreNotImplemented(String method, String target, int status) {
+        Response response = http.exchange(method + " " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertEquals(status, response.status());
+        assertEquals(status == 405, response.headers().containsKey("allow"), "Allow only with a 405");
     }
 
     @ParameterizedTest(name = "OPTIONS {0} -> {1}")
@@ -417,7 +419,9 @@ class HttpRoutesTest {
         try (HttpHarness slow = withTimeouts(Duration.ofMillis(20), Duration.ofSeconds(60))) {
             slow.send("GET / HTTP/1.1\r\nHost: slo");
             slow.elapse(30);
-            assertEquals(408, Response.parse(slow.readAll()).status());
+            Response timedOut = Response.parse(slow.readAll());
+            assertEquals(408, timedOut.status());
+            assertEquals("close", timedOut.header("connection"), "the close is announced");
             assertFalse(slow.channel.isOpen());
         }
     }

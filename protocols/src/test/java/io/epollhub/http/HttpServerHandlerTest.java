@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,6 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -280,6 +283,59 @@ class HttpServerHandlerTest {
         channel.runPendingTasks();
         assertEquals("", http.readAll());
         assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void halfClosedClientGetsItsPipelinedAnswersThenTheClose() {
+        // The first is answered later, on the loop's timer: the half-close comes while it is owed.
+        http.send("GET /sleep?ms=50 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(channel.isOpen(), "answers are owed");
+        channel.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        List<Response> answers = Response.parseAll(http.readAll(), false);
+        assertEquals(2, answers.size());
+        assertEquals("slept 50 ms", answers.get(0).body());
+        assertEquals("keep-alive", answers.get(0).headers().getOrDefault("connection", "keep-alive"));
+        assertEquals("Hello, World!", answers.get(1).body());
+        assertEquals("close", answers.get(1).header("connection"));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void halfCloseOfAnIdleConnectionCloses() {
+        assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        channel.runPendingTasks();
+        assertEquals("", http.readAll());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void halfCloseInsideABodyClosesWithoutAnAnswer() {
+        http.send("PUT /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhalf");
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        channel.runPendingTasks();
+        // The route answered 404 at the head; the body it never got is not waited for.
+        assertEquals(404, Response.parse(http.readAll()).status());
+        assertFalse(channel.isOpen());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / http/1.1", "GET /a\u0001b HTTP/1.1", "GET /a\u007fb HTTP/1.1", "GET /\u00e9 HTTP/1.1",
+            "GET / Http/1.0"})
+    void requestLinesOutsideRfc9112Get400AndClose(String requestLine) {
+        channel.writeInbound(Unpooled.copiedBuffer(requestLine + "\r\nHost: t\r\n\r\n", CharsetUtil.ISO_8859_1));
+        Response response = Response.parse(http.readAll());
+        assertEquals(400, response.status());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aLaterMinorVersionIsAnsweredAsHttp11() {
+        Response response = http.exchange("GET / HTTP/1.2\r\nHost: t\r\n\r\n");
+        assertEquals("HTTP/1.1 200 OK", response.statusLine());
+        assertTrue(channel.isOpen());
     }
 
     @Test
