@@ -1,10 +1,15 @@
 package io.epollhub.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The runnable jar as a process: start line, SIGTERM, exit codes, leak check. */
 class ProcessIT {
+
+    @Test
+    void printConfigShowsTheStaticDirectoryServedByDefault(@TempDir Path dir) throws Exception {
+        Files.createDirectory(dir.resolve("public"));
+        Process process = new ProcessBuilder("java", "-jar", ServerProcess.jar().toAbsolutePath().toString(), "--print-config")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), out);
+        assertTrue(out.lines().anyMatch(line -> line.equals("static-dir=" + dir.resolve("public").toAbsolutePath())), out);
+    }
 
     @Test
     void sigtermNotifiesChatClientsClosesHttpAndExitsZero() throws Exception {

@@ -242,6 +242,7 @@ public final class EpollhubCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig config = config();
         if (printConfig) {
+            staticDir = config.http().staticDir(); // ./public when it exists: what would be served
             printConfig(spec.commandLine().getOut());
             return 0;
         }
