@@ -5,9 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -114,6 +116,41 @@ class ProcessIT {
             assertTrue(output.startsWith("epollhub: cannot start 500 event loops for epollhub-worker: "), output);
             assertTrue(output.contains("Too many open files"), output);
             assertEquals(1, output.strip().lines().count(), "one line: " + output);
+        }
+    }
+
+    @Test
+    void theOpenFileLimitPausesAcceptingWithOneClearLineAndServesAgainAfter() throws Exception {
+        List<Socket> clients = new ArrayList<>();
+        try (ServerProcess server = ServerProcess.startWithOpenFiles(150, "--host", "127.0.0.1", "--http-port", "0",
+                "--chat-port", "0").awaitStarted()) {
+            try {
+                for (int i = 0; i < 200; i++) { // more than the limit leaves room for
+                    Socket client = new Socket(server.http().getAddress(), server.http().getPort());
+                    clients.add(client);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!server.output().contains("http: cannot accept connections: ")) {
+                    assertTrue(System.nanoTime() < deadline, "no accept failure logged: " + server.output());
+                    Thread.sleep(50);
+                }
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+            Thread.sleep(1_500); // the pause, then the backlog drains
+            try (HttpConnection http = new HttpConnection(server.http())) {
+                assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
+                String metrics = http.exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n").body();
+                assertTrue(metrics.lines().anyMatch(line -> line.startsWith("epollhub_accept_failures_total{service=\"http\"}")
+                        && !line.endsWith(" 0.0")), metrics);
+            }
+            String output = server.output();
+            assertTrue(output.contains("Too many open files (the open-file limit, ulimit -n, is reached); accepting again in 1 s"),
+                    output);
+            assertFalse(output.contains("reached at the tail"), output);
+            assertFalse(output.contains("\tat "), "no stack trace: " + output);
         }
     }
 

@@ -163,29 +163,31 @@ public final class EpollhubServer {
         }
         ChannelInitializer<Channel> connection = connectionInitializer(new TrafficCounter(metrics.registry(), service),
                 protocol, tls);
+        AcceptFailures acceptFailures = new AcceptFailures(metrics.registry(), service);
         boolean deferAccept = tls != null || protocol.clientSpeaksFirst(); // a TLS client sends its hello first
         if (!config.reusePort()) {
-            return listen(service, port, bossGroup, workerGroup, connection, deferAccept);
+            return listen(service, port, bossGroup, workerGroup, acceptFailures, connection, deferAccept);
         }
         // One listener per worker event loop, each accepting onto its own loop: the kernel spreads new connections
         // across them (as nginx's "listen ... reuseport" does), and no connection is handed from thread to thread.
         Channel first = null;
         for (EventExecutor executor : workerGroup) {
             EventLoop loop = (EventLoop) executor;
-            Channel listener = listen(service, first == null ? port : address(first).getPort(), loop, loop, connection,
-                    deferAccept);
+            Channel listener = listen(service, first == null ? port : address(first).getPort(), loop, loop,
+                    acceptFailures, connection, deferAccept);
             first = first == null ? listener : first;
         }
         return first;
     }
 
     private Channel listen(String service, int port, EventLoopGroup acceptor, EventLoopGroup workers,
-                           ChannelInitializer<Channel> connection, boolean deferAccept) {
+                           AcceptFailures acceptFailures, ChannelInitializer<Channel> connection, boolean deferAccept) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096) // bursts of connects wait in the kernel, not refused
+                .handler(acceptFailures)
                 // TCP_NODELAY: Netty's default for accepted channels on Linux (both transports); setting it again
                 // would cost every connection one more setsockopt(2).
                 .childHandler(connection);
