@@ -239,11 +239,20 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                     : Responses.status(HttpVersion.HTTP_1_1, refusal), true);
             return;
         }
-        if (HttpUtil.is100ContinueExpected(request)) {
-            // The announced body fits (refusal() said so): ask for it. Interim, so not the request's answer.
-            writeBatchAnswers();
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null) {
+            if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+                // RFC 9110 section 10.1.1: 100-continue is the one expectation there is. The body is discarded.
+                write(reply, Responses.text(request.protocolVersion(), HttpResponseStatus.EXPECTATION_FAILED,
+                        "Only Expect: 100-continue is understood\n"), false);
+                return;
+            }
+            if (request.protocolVersion() != HttpVersion.HTTP_1_0) { // a 1.0 client cannot take an interim answer
+                // The announced body fits (refusal() said so): ask for it. Interim, so not the request's answer.
+                writeBatchAnswers();
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+            }
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
         try {

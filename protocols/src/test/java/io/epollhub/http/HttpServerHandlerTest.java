@@ -332,6 +332,14 @@ class HttpServerHandlerTest {
     }
 
     @Test
+    void anExpectationOtherThan100ContinueGets417AndTheConnectionGoesOn() {
+        Response failed = http.exchange("PUT /files/a HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nContent-Length: 3\r\n\r\nabc");
+        assertEquals(417, failed.status());
+        assertEquals("Only Expect: 100-continue is understood\n", failed.body());
+        assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status(), "the body was skipped");
+    }
+
+    @Test
     void aLaterMinorVersionIsAnsweredAsHttp11() {
         Response response = http.exchange("GET / HTTP/1.2\r\nHost: t\r\n\r\n");
         assertEquals("HTTP/1.1 200 OK", response.statusLine());
