@@ -3,7 +3,9 @@ package io.epollhub.server;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -167,6 +169,19 @@ public final class EpollhubCommand implements Callable<Integer> {
         return run(new PrintWriter(System.out, true), err, System.getenv(), args);
     }
 
+    /**
+     * Picocli's message, except for an unknown option: that one alone (not the value after it, which picocli
+     * reports as unknown too), and the nearest real option when there is one.
+     */
+    private static String describe(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            List<String> suggestions = unmatched.getSuggestions();
+            return "Unknown option: '" + unmatched.getUnmatched().get(0) + "'"
+                    + (suggestions.isEmpty() ? "" : ", did you mean " + suggestions.get(0) + "?");
+        }
+        return e.getMessage();
+    }
+
     static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
         Map<String, String> fileSettings;
         try {
@@ -180,7 +195,7 @@ public final class EpollhubCommand implements Callable<Integer> {
                 .setErr(err)
                 .setDefaultValueProvider(new EnvironmentDefaults(environment, fileSettings))
                 .setParameterExceptionHandler((e, ignored) -> {
-                    e.getCommandLine().getErr().println("epollhub: " + e.getMessage() + " (see --help)");
+                    e.getCommandLine().getErr().println("epollhub: " + describe(e) + " (see --help)");
                     return EXIT_CONFIG;
                 })
                 .setExecutionExceptionHandler((e, cmd, ignored) -> {

@@ -91,7 +91,18 @@ class EpollhubCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--bogus | epollhub: Unknown option: '--bogus' (see --help)",
+            "--htp-port 1 | epollhub: Unknown option: '--htp-port', did you mean --http-port? (see --help)",
+            "--http-prot=1 | epollhub: Unknown option: '--http-prot=1', did you mean --http-port? (see --help)",
+            "--zzz 1 2 | epollhub: Unknown option: '--zzz' (see --help)"})
+    void anUnknownOptionIsNamedAloneWithTheNearestRealOne(String args, String expected) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, EpollhubCommand.run(new PrintWriter(err), args.split(" ")));
+        assertEquals(expected + System.lineSeparator(), err.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--bogus | epollhub: Unknown option: '--bogus', did you mean --boss-threads? (see --help)",
             "--http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port (a number, 0 for any, or off) (see --help)",
             "--transport=kqueue | epollhub: Invalid value for option '--transport': expected one of [AUTO, EPOLL, NIO] (case-insensitive) but was 'kqueue' (see --help)",
             "--shutdown-timeout=soon | epollhub: Invalid value for option '--shutdown-timeout': 'soon' is not a duration (e.g. 500ms, 5s, 1m) (see --help)",
