@@ -2,6 +2,7 @@ package io.epollhub.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -28,7 +29,9 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Writes never tear: a body streams into a temporary file beside its target, is fsynced, and only then
  * becomes the target (a hard link for POST, so an existing file is never replaced; an atomic rename for PUT;
- * an fsynced append for PATCH). Commits to one path are serialized by a lock striped over paths.
+ * an fsynced append for PATCH). Commits to one path are serialized by a lock striped over paths; preconditions
+ * (RFC 9110 section 13) are evaluated under it, and so are a GET's validators and its open, so a GET waits while a
+ * commit to its path (or one sharing its stripe) runs.
  */
 final class FileStore {
 
@@ -78,7 +81,7 @@ final class FileStore {
             return Exchange.DISCARD_BODY;
         }
         if (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)) {
-            return new Upload(this, reply, path, method);
+            return new Upload(this, reply, path);
         }
         Router.notAllowed(reply, ALLOW);
         return Exchange.DISCARD_BODY;
@@ -111,25 +114,44 @@ final class FileStore {
 
     private void read(Reply reply, Path path) throws Exception {
         SafePath.checkLinks(realBase, path);
-        if (!Files.isRegularFile(path)) {
-            reply.send(Responses.status(reply.request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
-            return;
-        }
-        RandomAccessFile file = new RandomAccessFile(path.toFile(), "r");
-        long length = file.length();
-        reply.sendFile(Responses.head(reply.request.protocolVersion(), HttpResponseStatus.OK, Responses.OCTET_STREAM, length),
-                file, 0, length);
+        // Under the path's lock, so the validators sent are those of the bytes sent while this server replaces it.
+        locked(path, () -> {
+            FileVersion current = FileVersion.ofFile(path);
+            if (current == null) {
+                reply.send(Responses.status(reply.request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+            } else if (!Preconditions.answered(reply, current)) {
+                RandomAccessFile file = new RandomAccessFile(path.toFile(), "r");
+                HttpResponse head = Responses.head(reply.request.protocolVersion(), HttpResponseStatus.OK,
+                        Responses.OCTET_STREAM, current.size());
+                current.addTo(head.headers());
+                reply.sendFile(head, file, 0, current.size());
+            }
+            return null;
+        });
     }
 
     private void delete(Reply reply, Path path) throws Exception {
         SafePath.checkLinks(realBase, path);
-        boolean deleted = locked(path, () -> Files.isRegularFile(path) && Files.deleteIfExists(path));
-        reply.send(deleted ? Responses.empty(reply.request.protocolVersion(), HttpResponseStatus.NO_CONTENT)
-                : Responses.status(reply.request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+        HttpResponseStatus status = locked(path, () -> {
+            FileVersion current = FileVersion.ofFile(path);
+            if (current == null) {
+                return HttpResponseStatus.NOT_FOUND;
+            }
+            HttpResponseStatus failed = Preconditions.evaluate(reply.request, current);
+            if (failed != null) {
+                return failed;
+            }
+            return Files.deleteIfExists(path) ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.NOT_FOUND;
+        });
+        reply.send(status == HttpResponseStatus.NO_CONTENT ? Responses.empty(reply.request.protocolVersion(), status)
+                : Responses.status(reply.request.protocolVersion(), status));
     }
 
-    /** Opens the temporary file an upload to {@code path} streams into, making parent directories as needed. */
-    Path createTemp(Path path) throws Exception {
+    /**
+     * Opens the temporary file an upload to {@code path} streams into, making parent directories as needed; refused
+     * at once, before the body is read, when the file as it is now fails the request's preconditions.
+     */
+    Path createTemp(HttpRequest request, Path path) throws Exception {
         Path parent = path.getParent();
         SafePath.checkLinks(realBase, parent);
         try {
@@ -144,6 +166,10 @@ final class FileStore {
         if (Files.isDirectory(path)) {
             throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a directory is in the way");
         }
+        HttpResponseStatus refused = writeRefusal(request, FileVersion.ofFile(path));
+        if (refused != null) {
+            throw new SafePath.Refused(refused, "precondition failed or file exists");
+        }
         // Readable by others as any file made with open(2)'s usual 0666 less the umask, not the temp file's 0600.
         return Files.createTempFile(parent, TEMP_PREFIX, ".tmp", FILE_MODE);
     }
@@ -154,10 +180,31 @@ final class FileStore {
         return existing != null && !Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Makes the fsynced {@code temp} the content of {@code path}, and says with which status. */
-    HttpResponseStatus commit(HttpMethod method, Path temp, Path path) throws Exception {
+    /**
+     * 409 for a POST to a file that exists (its preconditions are then ignored, RFC 9110 section 13.2.1), 412 when a
+     * precondition fails, otherwise {@code null}: the write may go on.
+     */
+    private static HttpResponseStatus writeRefusal(HttpRequest request, FileVersion current) {
+        if (request.method().equals(HttpMethod.POST) && current != null) {
+            return HttpResponseStatus.CONFLICT;
+        }
+        return Preconditions.evaluate(request, current);
+    }
+
+    /**
+     * Makes the fsynced {@code temp} the content of {@code path}, and says with which status. The preconditions are
+     * evaluated again under the path's lock, so no other request to this server changes the file between their
+     * check and the write.
+     */
+    HttpResponseStatus commit(HttpRequest request, Path temp, Path path) throws Exception {
+        HttpMethod method = request.method();
         return locked(path, () -> {
             try {
+                FileVersion current = FileVersion.ofFile(path);
+                HttpResponseStatus refused = writeRefusal(request, current);
+                if (refused != null) {
+                    return refused;
+                }
                 if (method.equals(HttpMethod.POST)) {
                     try {
                         Files.createLink(path, temp); // link(2): atomic, and never replaces
@@ -166,7 +213,7 @@ final class FileStore {
                         return HttpResponseStatus.CONFLICT;
                     }
                 }
-                boolean existed = Files.isRegularFile(path);
+                boolean existed = current != null;
                 if (method.equals(HttpMethod.PUT) || !existed) {
                     Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     return existed ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.CREATED;

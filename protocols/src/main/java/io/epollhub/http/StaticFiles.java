@@ -1,9 +1,7 @@
 package io.epollhub.http;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -13,17 +11,15 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
  * {@code GET}/{@code HEAD /static/...}: files under one directory, {@code index.html} for directories, with
- * validators ({@code ETag}, {@code Last-Modified}, answered 304 when unchanged) and single byte ranges (206,
- * or 416 when unsatisfiable; the whole file when {@code If-Range} names another version). Bodies go out
- * zero-copy through {@link Reply#sendFile}.
+ * validators ({@code ETag}, {@code Last-Modified}; 304 when unchanged, 412 when a precondition fails) and single
+ * byte ranges (206, or 416 when unsatisfiable; the whole file when {@code If-Range} names another version). Bodies
+ * go out zero-copy through {@link Reply#sendFile}.
  */
 final class StaticFiles {
 
@@ -78,24 +74,17 @@ final class StaticFiles {
         SafePath.checkLinks(realBase, path);
         Path file = Files.isDirectory(path) ? path.resolve("index.html") : path;
         SafePath.checkLinks(realBase, file);
-        if (!Files.isRegularFile(file)) {
+        FileVersion current = FileVersion.ofFile(file);
+        if (current == null) {
             reply.send(Responses.status(version, HttpResponseStatus.NOT_FOUND));
             return;
         }
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        long size = attributes.size();
-        long modified = attributes.lastModifiedTime().toMillis() / 1000 * 1000; // HTTP dates have seconds
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(attributes.lastModifiedTime().toMillis()) + "\"";
-        if (notModified(request.headers(), etag, modified)) {
-            FullHttpResponse response = Responses.empty(version, HttpResponseStatus.NOT_MODIFIED);
-            validators(response.headers(), etag, modified);
-            // What a 200 would carry (RFC 9110 section 8.6): keeps the connection's message framing plain.
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, size);
-            reply.send(response);
+        if (Preconditions.answered(reply, current)) {
             return;
         }
+        long size = current.size();
         String rangeHeader = request.headers().get(HttpHeaderNames.RANGE);
-        if (rangeHeader != null && !ifRangeHolds(request.headers().get(HttpHeaderNames.IF_RANGE), etag, modified)) {
+        if (rangeHeader != null && !current.ifRangeHolds(request.headers().get(HttpHeaderNames.IF_RANGE))) {
             rangeHeader = null; // the client's part is of another version of the file: it gets the whole new one
         }
         ByteRange range = ByteRange.parse(rangeHeader, size);
@@ -115,49 +104,7 @@ final class StaticFiles {
             head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
         }
         head.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-        validators(head.headers(), etag, modified);
+        current.addTo(head.headers());
         reply.sendFile(head, body, range.first(), range.length());
-    }
-
-    private static void validators(HttpHeaders headers, String etag, long modified) {
-        headers.set(HttpHeaderNames.ETAG, etag);
-        headers.set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(new Date(modified)));
-    }
-
-    /**
-     * RFC 9110 section 13.1.5: a {@code Range} sent with {@code If-Range} applies only while the file is the one the
-     * client has part of: its entity tag compared strongly (a weak tag never matches), or its exact
-     * {@code Last-Modified} date.
-     */
-    static boolean ifRangeHolds(String ifRange, String etag, long modifiedMillis) {
-        if (ifRange == null) {
-            return true;
-        }
-        String validator = ifRange.trim();
-        if (validator.startsWith("\"") || validator.startsWith("W/")) {
-            return validator.equals(etag);
-        }
-        Date date = DateFormatter.parseHttpDate(validator);
-        return date != null && date.getTime() == modifiedMillis;
-    }
-
-    /** RFC 9110 section 13.2.2: If-None-Match decides when present; otherwise If-Modified-Since. */
-    static boolean notModified(HttpHeaders headers, String etag, long modifiedMillis) {
-        String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
-        if (ifNoneMatch != null) {
-            for (String candidate : ifNoneMatch.split(",")) {
-                String tag = candidate.trim();
-                if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-        if (ifModifiedSince != null) {
-            Date since = DateFormatter.parseHttpDate(ifModifiedSince);
-            return since != null && modifiedMillis <= since.getTime();
-        }
-        return false;
     }
 }

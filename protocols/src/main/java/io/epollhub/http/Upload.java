@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -29,7 +28,6 @@ final class Upload implements Exchange {
     private final FileStore store;
     private final Reply reply;
     private final Path path;
-    private final HttpMethod method;
     private final SerialExecutor disk;
     private final AtomicLong waiting = new AtomicLong();
     // Touched only on the disk executor, one task at a time.
@@ -38,18 +36,17 @@ final class Upload implements Exchange {
     private boolean failed;
     private volatile boolean aborted;
 
-    Upload(FileStore store, Reply reply, Path path, HttpMethod method) {
+    Upload(FileStore store, Reply reply, Path path) {
         this.store = store;
         this.reply = reply;
         this.path = path;
-        this.method = method;
         this.disk = new SerialExecutor(store.blockingExecutor());
         disk.execute(this::open);
     }
 
     private void open() {
         attempt(() -> {
-            temp = store.createTemp(path);
+            temp = store.createTemp(reply.request, path);
             channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         });
     }
@@ -91,7 +88,7 @@ final class Upload implements Exchange {
             channel.force(true);
             channel.close();
             channel = null;
-            HttpResponseStatus status = store.commit(method, temp, path);
+            HttpResponseStatus status = store.commit(reply.request, temp, path);
             temp = null;
             FullHttpResponse response = status == HttpResponseStatus.NO_CONTENT
                     ? Responses.empty(reply.request.protocolVersion(), status)

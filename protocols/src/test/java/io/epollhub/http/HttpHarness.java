@@ -29,7 +29,12 @@ final class HttpHarness implements AutoCloseable {
     }
 
     HttpHarness(HttpSettings settings, ChannelGroup connections) {
-        channel = new EmbeddedChannel(new HttpServerInitializer(connections, settings));
+        this(new HttpServerInitializer(connections, settings));
+    }
+
+    /** Another connection to the same server: connections made from one initializer share its routes and files. */
+    HttpHarness(HttpServerInitializer server) {
+        channel = new EmbeddedChannel(server);
     }
 
     /** Writes {@code request} and returns everything the server answered, parsed. */
