@@ -38,6 +38,8 @@ final class TextCompressor {
                 || headers.contains(HttpHeaderNames.CONTENT_ENCODING)) {
             return response;
         }
+        // Compressible: whether it is depends on Accept-Encoding, whichever form goes out (RFC 9110 section 12.5.5).
+        headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
         if (acceptEncoding == null || !acceptsGzip(acceptEncoding)) {
             return response;
@@ -53,7 +55,6 @@ final class TextCompressor {
         response.release();
         compressed.headers()
                 .set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP)
-                .set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, gzipped.readableBytes());
         return compressed;
     }
