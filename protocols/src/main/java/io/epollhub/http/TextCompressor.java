@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -23,6 +24,9 @@ import java.util.zip.GZIPOutputStream;
 final class TextCompressor {
 
     static final int MIN_SIZE = 256;
+
+    /** RFC 9110 section 12.4.2: a qvalue is 0 to 1 with at most three decimals. */
+    private static final Pattern QVALUE = Pattern.compile("0(\\.\\d{0,3})?|1(\\.0{0,3})?");
 
     private TextCompressor() {
     }
@@ -61,32 +65,41 @@ final class TextCompressor {
 
     /**
      * gzip whenever the client accepts it at all (RFC 9110 section 12.5.3), whatever else it prefers: this
-     * server offers no other coding, so {@code deflate, gzip;q=0.8} still gets gzip.
+     * server offers no other coding, so {@code deflate, gzip;q=0.8} still gets gzip. gzip (or {@code x-gzip}) is
+     * accepted when listed with a weight above 0, or when not listed and {@code *} is; it loses only to an
+     * {@code identity} listed with a higher weight. {@code identity;q=0} never forces gzip on a client that did
+     * not accept it: that client gets the body as it is.
      */
     static boolean acceptsGzip(String acceptEncoding) {
-        Float gzip = null;
-        Float star = null;
+        float gzip = -1; // -1: not listed
+        float star = -1;
+        float identity = -1;
         for (String part : acceptEncoding.split(",")) {
-            String[] fields = part.trim().split(";");
-            String coding = fields[0].trim().toLowerCase(Locale.ROOT);
-            float q = 1;
-            for (int i = 1; i < fields.length; i++) {
-                String param = fields[i].trim();
-                if (param.startsWith("q=")) {
-                    try {
-                        q = Float.parseFloat(param.substring(2));
-                    } catch (NumberFormatException e) {
-                        q = 0;
-                    }
+            String[] fields = part.split(";");
+            float q = weight(fields);
+            switch (fields[0].trim().toLowerCase(Locale.ROOT)) {
+                case "gzip", "x-gzip" -> gzip = Math.max(gzip, q);
+                case "identity" -> identity = q;
+                case "*" -> star = q;
+                default -> {
                 }
             }
-            if (coding.equals("gzip") || coding.equals("x-gzip")) {
-                gzip = q;
-            } else if (coding.equals("*")) {
-                star = q;
+        }
+        float q = gzip >= 0 ? gzip : star;
+        return q > 0 && q >= identity;
+    }
+
+    /** The weight of one element: 1 when it has none, 0 when it is not a qvalue (refused rather than guessed). */
+    private static float weight(String[] fields) {
+        float q = 1;
+        for (int i = 1; i < fields.length; i++) {
+            int equals = fields[i].indexOf('=');
+            if (equals > 0 && fields[i].substring(0, equals).trim().equalsIgnoreCase("q")) { // "q" or "Q"
+                String value = fields[i].substring(equals + 1).trim();
+                q = QVALUE.matcher(value).matches() ? Float.parseFloat(value) : 0;
             }
         }
-        return gzip != null ? gzip > 0 : star != null && star > 0;
+        return q;
     }
 
     static boolean isText(String contentType) {

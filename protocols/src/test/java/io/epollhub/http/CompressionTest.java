@@ -57,4 +57,16 @@ class CompressionTest {
         String varies = response.headers().get("vary");
         assertEquals(vary, varies == null ? null : varies.toLowerCase(Locale.ROOT));
     }
+
+    @ParameterizedTest(name = "Accept-Encoding: {0} -> gzip {1}")
+    @CsvSource(delimiter = '|', value = {
+            "gzip;Q=0 | false", "gzip; q=0 | false", "gzip ; q=0 | false", "gzip;q = 0 | false", "gzip;q=0.000 | false",
+            "gzip;q=0.001 | true", "gzip;q=1.000 | true", "GZIP | true", "gzip;level=9 | true",
+            "gzip;q=2 | false", "gzip;q=0.0001 | false", "gzip;q=1e0 | false", "gzip;q=NaN | false", "gzip;q=-1 | false",
+            "X-GZIP;Q=0 | false", "x-gzip;q=0, * | false", "*;Q=0 | false", "*;q=0, gzip | true", "*;q=0.5 | true",
+            "identity | false", "identity;q=0 | false", "identity;q=0, * | true", "'' | false",
+            "gzip;q=0.5, identity | false", "gzip, identity | true", "identity;q=0.5, gzip;q=0.8 | true"})
+    void acceptEncodingFollowsRfc9110(String header, boolean gzip) {
+        assertEquals(gzip, TextCompressor.acceptsGzip(header));
+    }
 }
