@@ -37,6 +37,7 @@ final class FileStore {
 
     static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
     static final String TEMP_PREFIX = ".epollhub-upload-";
+    static final String DIRECTORY_TARGET = "A path ending in / names a directory; uploads need a file name\n";
     /** An upload's mode, less the process's umask: rw-r--r-- under the usual 022. */
     static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -67,11 +68,14 @@ final class FileStore {
             reply.send(Responses.status(request.protocolVersion(), refused.status));
             return Exchange.DISCARD_BODY;
         }
-        if (path.equals(base)) {
-            reply.send(Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+        HttpMethod method = request.method();
+        boolean write = method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
+        if (path.equals(base) || SafePath.namesDirectory(rawPath)) {
+            // The API serves and takes files only: a target ending in "/" is never one, whatever the disk holds.
+            reply.send(write ? Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, DIRECTORY_TARGET)
+                    : Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
             return Exchange.DISCARD_BODY;
         }
-        HttpMethod method = request.method();
         if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
             run(reply, () -> read(reply, path));
             return Exchange.DISCARD_BODY;
@@ -80,7 +84,7 @@ final class FileStore {
             run(reply, () -> delete(reply, path));
             return Exchange.DISCARD_BODY;
         }
-        if (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)) {
+        if (write) {
             return new Upload(this, reply, path);
         }
         Router.notAllowed(reply, ALLOW);

@@ -58,6 +58,20 @@ final class SafePath {
     }
 
     /**
+     * Whether {@code raw} names a directory: it ends in {@code /} (or {@code %2F}), or in a {@code .} segment, as
+     * RFC 3986 section 5.2.4 keeps that slash. {@link #lexical} normalizes it away, so callers ask here.
+     */
+    static boolean namesDirectory(String raw) {
+        String decoded;
+        try {
+            decoded = PercentDecoder.decode(raw);
+        } catch (IllegalArgumentException e) {
+            return false; // malformed: lexical refuses it
+        }
+        return decoded.isEmpty() || decoded.endsWith("/") || decoded.equals(".") || decoded.endsWith("/.");
+    }
+
+    /**
      * Follows symlinks from the deepest part of {@code path} that exists: refused if that leads out of
      * {@code realBase}. Touches the file system: blocking executor only.
      */

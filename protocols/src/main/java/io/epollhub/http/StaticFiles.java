@@ -62,19 +62,22 @@ final class StaticFiles {
         }
         try {
             Path path = SafePath.lexical(base, rawPath);
-            FileStore.run(reply, blocking, () -> serve(request, reply, path));
+            boolean directory = SafePath.namesDirectory(rawPath);
+            FileStore.run(reply, blocking, () -> serve(request, reply, path, directory));
         } catch (SafePath.Refused refused) {
             reply.send(Responses.status(request.protocolVersion(), refused.status));
         }
         return Exchange.DISCARD_BODY;
     }
 
-    private void serve(HttpRequest request, Reply reply, Path path) throws Exception {
+    /** {@code directory}: the target ended in {@code /}, so only a directory (its index) answers it. */
+    private void serve(HttpRequest request, Reply reply, Path path, boolean directory) throws Exception {
         HttpVersion version = request.protocolVersion();
         SafePath.checkLinks(realBase, path);
-        Path file = Files.isDirectory(path) ? path.resolve("index.html") : path;
+        boolean isDirectory = Files.isDirectory(path);
+        Path file = isDirectory ? path.resolve("index.html") : path;
         SafePath.checkLinks(realBase, file);
-        FileVersion current = FileVersion.ofFile(file);
+        FileVersion current = directory && !isDirectory ? null : FileVersion.ofFile(file);
         if (current == null) {
             reply.send(Responses.status(version, HttpResponseStatus.NOT_FOUND));
             return;
