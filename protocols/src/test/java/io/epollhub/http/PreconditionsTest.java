@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -146,6 +147,16 @@ class PreconditionsTest {
     @Test
     void staticIfMatchWithTheCurrentTagServesTheFile() {
         assertEquals("static", request("GET", "/static/s.txt", "If-Match: " + etag("/static/s.txt"), null).body());
+    }
+
+    @Test
+    void aWriteRefusedBeforeItsBodyLeavesTheConnectionServing() {
+        http.send("PUT /files/f.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: *\r\nContent-Length: 10\r\n\r\n01234");
+        http.send("56789GET /files/f.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+        List<Response> answers = Response.parseAll(http.readAll(), false);
+        assertEquals(2, answers.size(), answers.toString());
+        assertEquals(412, answers.get(0).status());
+        assertEquals("old", answers.get(1).body(), "the rest of the refused body was not read as a request");
     }
 
     /**
