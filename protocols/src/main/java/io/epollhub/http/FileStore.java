@@ -158,22 +158,25 @@ final class FileStore {
     Path createTemp(HttpRequest request, Path path) throws Exception {
         Path parent = path.getParent();
         SafePath.checkLinks(realBase, parent);
+        if (fileInTheWay(parent)) {
+            throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a file is in the way");
+        }
+        if (Files.isDirectory(path)) {
+            throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a directory is in the way");
+        }
+        HttpResponseStatus refused = writeRefusal(request, FileVersion.ofFile(path)); // before any directory is made
+        if (refused != null) {
+            throw new SafePath.Refused(refused, "precondition failed or file exists");
+        }
         try {
             Files.createDirectories(parent);
-        } catch (FileSystemException e) { // EEXIST or ENOTDIR: is a file where a directory should be?
+        } catch (FileSystemException e) { // EEXIST or ENOTDIR: did a file race in where a directory should be?
             if (fileInTheWay(parent)) {
                 throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a file is in the way");
             }
             throw e;
         }
         SafePath.checkLinks(realBase, parent); // a symlink raced in while the directories were made
-        if (Files.isDirectory(path)) {
-            throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a directory is in the way");
-        }
-        HttpResponseStatus refused = writeRefusal(request, FileVersion.ofFile(path));
-        if (refused != null) {
-            throw new SafePath.Refused(refused, "precondition failed or file exists");
-        }
         // Readable by others as any file made with open(2)'s usual 0666 less the umask, not the temp file's 0600.
         return Files.createTempFile(parent, TEMP_PREFIX, ".tmp", FILE_MODE);
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,14 @@ class PreconditionsTest {
     void writesToAMissingFile(String method, String headers, int status) {
         assertEquals(status, request(method, "/files/none.txt", headers, method.equals("DELETE") ? null : "new").status());
         assertEquals(status == 201, Files.exists(filesDir.resolve("none.txt")));
+    }
+
+    @Test
+    void aRefusedWriteMakesNoDirectories() {
+        assertEquals(412, request("PUT", "/files/new/sub/a.txt", "If-Match: *", "x").status());
+        assertFalse(Files.exists(filesDir.resolve("new")));
+        assertEquals(409, request("PUT", "/files/f.txt/sub/a.txt", "If-Match: *", "x").status(),
+                "a file in the way is a 409 without preconditions: they are ignored");
     }
 
     @Test
