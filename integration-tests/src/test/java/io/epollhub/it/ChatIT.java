@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,6 +113,27 @@ class ChatIT {
         List<LineClient> c = join(2);
         c.get(0).send("\u001b[2J\u001b[31mred\u0007\n");
         assertEquals("[guest-1] [2J[31mred", c.get(1).readLine());
+    }
+
+    @Test
+    void aClientThatSendsThenHalfClosesIsHeardOutAfterItsJoinThenLeaves() throws Exception {
+        LineClient listener = join(1).get(0);
+        // `printf 'hi\ntail' | nc -N`: the lines and the FIN often arrive before the room has admitted the sender.
+        for (int i = 0; i < 20; i++) {
+            String answer;
+            try (Socket nc = new Socket()) {
+                nc.connect(server.chat(), LineClient.TIMEOUT_MS);
+                nc.setSoTimeout(LineClient.TIMEOUT_MS);
+                nc.getOutputStream().write("hi\ntail".getBytes(StandardCharsets.US_ASCII));
+                nc.shutdownOutput();
+                answer = new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until the server closes
+            }
+            String nick = LineClient.nickIn(answer);
+            assertEquals("* welcome " + nick + ", 2 online. /help lists commands\r\n* bye\r\n", answer);
+            assertEquals(List.of("* " + nick + " joined (2 online)", "[" + nick + "] hi", "[" + nick + "] tail",
+                    "* " + nick + " left (1 online)"), List.of(listener.readLine(), listener.readLine(),
+                    listener.readLine(), listener.readLine()));
+        }
     }
 
     @Test

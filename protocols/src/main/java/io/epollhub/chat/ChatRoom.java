@@ -66,15 +66,16 @@ public final class ChatRoom {
     }
 
     /**
-     * Admits a newly connected channel, whose auto-read is off until then: under a fresh {@code guest-<n>} nick,
-     * with a welcome to it and a notice to the others; or, when the room is full, with {@code ! server full}
-     * and a close.
+     * Admits a newly connected channel: under a fresh {@code guest-<n>} nick, with a welcome to it and a notice
+     * to the others, then runs {@code onAdmitted} on the channel's event loop; or, when the room is full, with
+     * {@code ! server full} and a close. The welcome and the join notice are queued to every event loop before
+     * {@code onAdmitted} is, so nothing the newcomer says can overtake them.
      */
-    void join(Channel channel) {
-        executor.execute(() -> admit(channel));
+    void join(Channel channel, Runnable onAdmitted) {
+        executor.execute(() -> admit(channel, onAdmitted));
     }
 
-    private void admit(Channel channel) {
+    private void admit(Channel channel, Runnable onAdmitted) {
         if (!channel.isActive()) {
             return; // gone before its turn
         }
@@ -94,7 +95,7 @@ public final class ChatRoom {
         send(channel, "* welcome " + nick + ", " + online + " online. /help lists commands");
         broadcast(channel, "* " + nick + " joined (" + online + " online)");
         log.debug("chat client {} joined from {}", nick, channel.remoteAddress());
-        channel.config().setAutoRead(true);
+        channel.eventLoop().execute(onAdmitted);
     }
 
     /** Removes a member that has closed and tells the others. Does nothing for a channel never admitted. */

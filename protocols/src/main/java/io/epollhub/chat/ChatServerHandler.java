@@ -4,12 +4,14 @@ import io.epollhub.text.Durations;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /** One chat client: joins the room when connected, then runs each line it sends as a command or a message. */
 final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
@@ -29,6 +31,12 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     private final ChatSettings settings;
     private final String lineTooLong;
     private final RateLimiter rateLimiter;
+    /** Lines read before the room admitted this client (epoll reads a half-closed socket even with auto-read off). */
+    private final ArrayDeque<String> early = new ArrayDeque<>();
+    private int earlyChars;
+    private int earlyDropped;
+    private boolean admitted;
+    private boolean inputShutdown;
     private boolean quitting;
 
     ChatServerHandler(ChatRoom room, ChatSettings settings) {
@@ -40,16 +48,41 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        // Read nothing until the room has admitted this client: its first line needs its nick.
+        // Read nothing until the room has admitted this client: its first line needs its nick. Epoll still reads
+        // a socket the client half-closed; those lines wait in `early`.
         ctx.channel().config().setAutoRead(false);
-        room.join(ctx.channel());
+        room.join(ctx.channel(), () -> admitted(ctx));
         super.channelActive(ctx);
+    }
+
+    /** On the event loop, after the welcome and the join notice: what was held back runs now, in order. */
+    private void admitted(ChannelHandlerContext ctx) {
+        admitted = true;
+        if (earlyDropped > 0) {
+            room.send(ctx.channel(), "! " + earlyDropped + " lines sent before your welcome were dropped (more than "
+                    + settings.maxPendingBytes() + " bytes)");
+        }
+        for (String line; (line = early.poll()) != null; ) {
+            channelRead0(ctx, line);
+        }
+        if (quitting) {
+            return; // a held /quit
+        }
+        if (inputShutdown) {
+            quit(ctx);
+        } else {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
+        if (!admitted) {
+            hold(line);
+            return;
+        }
         // After /quit, or once cut (a slow consumer whose answer overflowed), the rest of the read is not sent.
-        if (quitting || !ctx.channel().isActive() || line.isEmpty() || ChatRoom.nickOf(ctx.channel()) == null) {
+        if (quitting || !ctx.channel().isActive() || line.isEmpty()) {
             return;
         }
         if (rateLimiter != null && !rateLimiter.tryAcquire(System.nanoTime())) {
@@ -88,14 +121,26 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
                 }
             }
             case "help" -> room.send(ctx.channel(), HELP);
-            case "quit" -> {
-                // Lines after it, in this read or a later one before the close, are not this client's to send.
-                quitting = true;
-                ctx.channel().config().setAutoRead(false);
-                ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* bye")).addListener(ChannelFutureListener.CLOSE);
-            }
+            case "quit" -> quit(ctx);
             default -> room.send(ctx.channel(), "! unknown command /" + ChatText.clean(name) + " (try /help)");
         }
+    }
+
+    /** Held back until admission, within the same budget as a client's unread output. */
+    private void hold(String line) {
+        if (earlyChars + line.length() > settings.maxPendingBytes()) {
+            earlyDropped++;
+            return;
+        }
+        earlyChars += line.length();
+        early.add(line);
+    }
+
+    private void quit(ChannelHandlerContext ctx) {
+        // Lines after it, in this read or a later one before the close, are not this client's to send.
+        quitting = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* bye")).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -113,6 +158,14 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
             log.debug("chat client {} idle for {}, closing", ChatRoom.nickOf(ctx.channel()), settings.idleTimeout());
             ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* idle for " + Durations.format(settings.idleTimeout()) + ", bye"))
                     .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // End of input (half-close) reads as /quit, after the lines before it; the decoder has passed them on.
+            inputShutdown = true;
+            if (admitted && !quitting) {
+                quit(ctx);
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

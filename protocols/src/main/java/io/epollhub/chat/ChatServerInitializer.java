@@ -3,9 +3,9 @@ package io.epollhub.chat;
 import io.epollhub.net.ServicePipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -41,6 +41,9 @@ public final class ChatServerInitializer extends ChannelInitializer<Channel> imp
         // Past the high mark the client is cut (ChatServerHandler); the low mark only has to be below it.
         ch.config().setWriteBufferWaterMark(
                 new WriteBufferWaterMark(settings.maxPendingBytes() / 2, settings.maxPendingBytes()));
+        // A client that half-closes (nc -N, a script piping a file) is heard out, not cut off: its last
+        // lines are delivered and it leaves as after /quit (ChatServerHandler).
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelPipeline p = ch.pipeline();
         // Broadcasts arrive from other event loops one line at a time: one flush per batch, not per line.
         p.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
@@ -48,8 +51,7 @@ public final class ChatServerInitializer extends ChannelInitializer<Channel> imp
         if (!settings.idleTimeout().isZero()) {
             p.addLast(IDLE_STATE, new IdleStateHandler(settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
-        // failFast: report an over-long line as soon as it passes the limit, then skip to its end.
-        p.addLast(LINE_DECODER, new LineBasedFrameDecoder(settings.maxLineBytes(), true, true));
+        p.addLast(LINE_DECODER, new ChatLineDecoder(settings.maxLineBytes()));
         p.addLast(STRING_DECODER, UTF8_DECODER);
         p.addLast(CHAT_HANDLER, new ChatServerHandler(room, settings));
     }

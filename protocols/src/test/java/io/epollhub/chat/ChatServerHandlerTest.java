@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.CharsetUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,8 +31,12 @@ class ChatServerHandlerTest {
     private ChatRoom room;
     private final List<EmbeddedChannel> clients = new ArrayList<>();
 
+    /** Stands in for the room's own thread where a test needs joins and leaves to wait: runs them when told. */
+    private final EmbeddedChannel roomThread = new EmbeddedChannel();
+
     @AfterEach
     void closeAll() {
+        assertFalse(roomThread.finishAndReleaseAll());
         for (EmbeddedChannel client : clients) {
             client.finishAndReleaseAll();
             assertFalse(client.isOpen());
@@ -50,6 +56,15 @@ class ChatServerHandlerTest {
         }
         joined.forEach(ChatServerHandlerTest::lines);
         return joined;
+    }
+
+    /** A room whose joins and leaves run on {@link #roomThread}, and its first member, admitted and greeted. */
+    private EmbeddedChannel firstOfARoomRunByHand(ChatSettings settings) {
+        room = new ChatRoom(roomThread.eventLoop(), settings.maxClients());
+        EmbeddedChannel first = connect(settings);
+        roomThread.runPendingTasks();
+        lines(first);
+        return first;
     }
 
     /** Each client needs its own id: a {@code ChannelGroup} keys its members by id. */
@@ -109,6 +124,52 @@ class ChatServerHandlerTest {
         c.get(0).writeInbound(utf8("\n\r\n\u0007\u001b\n\n"));
         assertEquals(List.of(), lines(c.get(1)));
         assertEquals(List.of(), lines(c.get(0)));
+    }
+
+    @Test
+    void linesSentBeforeTheWelcomeFollowTheJoinNoticeAndEndOfInputLeaves() {
+        EmbeddedChannel listener = firstOfARoomRunByHand(SETTINGS);
+        EmbeddedChannel sender = connect(SETTINGS);
+        // What `printf 'hi\n/me waves\ntail' | nc -N` gets read before the room has admitted its sender.
+        sendThenHalfClose(sender, "hi\n/me waves\ntail");
+        assertEquals(List.of(), lines(listener));
+        roomThread.runPendingTasks();
+        assertEquals(List.of("* welcome guest-2, 2 online. /help lists commands", "* bye"), lines(sender));
+        assertFalse(sender.isOpen());
+        roomThread.runPendingTasks();
+        assertEquals(List.of("* guest-2 joined (2 online)", "[guest-2] hi", "* guest-2 waves", "[guest-2] tail",
+                "* guest-2 left (1 online)"), lines(listener));
+    }
+
+    @Test
+    void linesBeforeTheWelcomeAreHeldWithinTheBudgetAndTheRestReported() {
+        ChatSettings tiny = new ChatSettings(64, 4, 256, Duration.ZERO, 0);
+        EmbeddedChannel listener = firstOfARoomRunByHand(tiny);
+        EmbeddedChannel sender = connect(tiny);
+        String line = "z".repeat(39);
+        sender.writeInbound(utf8((line + "\n").repeat(10))); // 390 characters against a budget of 256
+        roomThread.runPendingTasks();
+        assertEquals(List.of("* welcome guest-2, 2 online. /help lists commands",
+                "! 4 lines sent before your welcome were dropped (more than 256 bytes)"), lines(sender));
+        List<String> heard = lines(listener);
+        assertEquals("* guest-2 joined (2 online)", heard.get(0));
+        assertEquals(Collections.nCopies(6, "[guest-2] " + line), heard.subList(1, heard.size()));
+    }
+
+    @Test
+    void endOfInputDeliversTheLastLineWithoutItsNewlineThenLeaves() {
+        List<EmbeddedChannel> c = room3();
+        sendThenHalfClose(c.get(0), "one\r\ntail\r");
+        assertEquals(List.of("* bye"), lines(c.get(0)));
+        assertFalse(c.get(0).isOpen());
+        assertEquals(List.of("[guest-1] one", "[guest-1] tail", "* guest-1 left (2 online)"), lines(c.get(1)));
+    }
+
+    @Test
+    void endOfInputAfterQuitSaysByeOnce() {
+        List<EmbeddedChannel> c = room3();
+        sendThenHalfClose(c.get(0), "/quit\n");
+        assertEquals(List.of("* bye"), lines(c.get(0)));
     }
 
     static Stream<Arguments> commands() {
@@ -304,6 +365,12 @@ class ChatServerHandlerTest {
         }
         assertEquals(text.length(), start, "output not made of CRLF-terminated lines: " + text);
         return lines;
+    }
+
+    /** What a client that writes {@code text} and then shuts down its output (nc -N) gets read as. */
+    private static void sendThenHalfClose(EmbeddedChannel client, String text) {
+        client.writeInbound(utf8(text));
+        client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
     }
 
     private static ByteBuf utf8(String s) {
