@@ -1,6 +1,8 @@
 package io.epollhub.it;
 
 import io.epollhub.chat.ChatSettings;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -159,6 +161,32 @@ class ChatLimitsIT {
             for (LineClient client : room) {
                 client.close();
             }
+        }
+    }
+
+    @Test
+    void quitClosesAClientThatReadsNothingEvenWithItsOutputBackedUp() throws Exception {
+        try (RunningServer server = RunningServer.start();
+             Socket stalled = new Socket()) {
+            List<LineClient> room = LineClient.joinRoom(server.chat(), 1);
+            stalled.setReceiveBufferSize(4096); // fill up fast, never read
+            stalled.connect(server.chat(), LineClient.TIMEOUT_MS);
+            server.awaitChatClients(2);
+            Channel served = server.server.chatRoom().members().stream()
+                    .filter(ch -> ch.remoteAddress().equals(stalled.getLocalSocketAddress())).findFirst().orElseThrow();
+            served.config().setOption(ChannelOption.SO_SNDBUF, 4096);
+            // Far under the 1 MiB max-pending cut, far over what the two socket buffers hold.
+            String line = "y".repeat(999) + "\n";
+            for (int i = 0; i < 200 && served.unsafe().outboundBuffer().totalPendingWriteBytes() == 0; i++) {
+                room.get(0).send(line.repeat(10));
+                Thread.sleep(5);
+            }
+            RunningServer.await(() -> served.unsafe().outboundBuffer().totalPendingWriteBytes() > 0, 5,
+                    "output to the stalled client never backed up");
+            stalled.getOutputStream().write("/quit\n".getBytes(StandardCharsets.US_ASCII));
+            server.awaitChatClients(1);
+            assertEquals(0, server.server.chatRoom().slowConsumerCuts(), "closed for its /quit, not cut");
+            room.get(0).close();
         }
     }
 

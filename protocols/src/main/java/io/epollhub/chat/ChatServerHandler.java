@@ -7,11 +7,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /** One chat client: joins the room when connected, then runs each line it sends as a command or a message. */
 final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
@@ -26,6 +29,9 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
             "*   /quit          leave",
             "*   /help          this list",
             "* any other line goes to everyone else; start it with // to send a line beginning with /");
+
+    /** How long a client leaving (/quit, end of input, idle) has to take its last line before it is closed anyway. */
+    static final Duration GOODBYE_GRACE = Duration.ofSeconds(1);
 
     private final ChatRoom room;
     private final ChatSettings settings;
@@ -137,10 +143,28 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     }
 
     private void quit(ChannelHandlerContext ctx) {
+        sayGoodbyeAndClose(ctx, "* bye");
+    }
+
+    /**
+     * Closes once the goodbye is written, or after {@link #GOODBYE_GRACE} if it is not: a client that reads
+     * nothing (its receive window full, its backlog still under the max-pending cut) would otherwise hold the
+     * connection open forever. Only the first goodbye counts.
+     */
+    private void sayGoodbyeAndClose(ChannelHandlerContext ctx, String goodbye) {
+        if (quitting) {
+            return;
+        }
         // Lines after it, in this read or a later one before the close, are not this client's to send.
         quitting = true;
         ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* bye")).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), goodbye)).addListener(ChannelFutureListener.CLOSE);
+        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+            log.debug("chat client {} took none of its goodbye in {}, closing", ChatRoom.nickOf(ctx.channel()),
+                    GOODBYE_GRACE);
+            ctx.close();
+        }, GOODBYE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        ctx.channel().closeFuture().addListener(closed -> deadline.cancel(false));
     }
 
     @Override
@@ -156,14 +180,13 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             log.debug("chat client {} idle for {}, closing", ChatRoom.nickOf(ctx.channel()), settings.idleTimeout());
-            ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), "* idle for " + Durations.format(settings.idleTimeout()) + ", bye"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            sayGoodbyeAndClose(ctx, "* idle for " + Durations.format(settings.idleTimeout()) + ", bye");
             return;
         }
         if (evt instanceof ChannelInputShutdownEvent) {
             // End of input (half-close) reads as /quit, after the lines before it; the decoder has passed them on.
             inputShutdown = true;
-            if (admitted && !quitting) {
+            if (admitted) {
                 quit(ctx);
             }
             return;

@@ -2,9 +2,13 @@ package io.epollhub.chat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.CharsetUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -225,6 +230,51 @@ class ChatServerHandlerTest {
         assertEquals(List.of("* bye"), lines(c.get(0)));
         assertFalse(c.get(0).isOpen());
         assertEquals(List.of("* guest-1 left (2 online)"), lines(c.get(1)));
+    }
+
+    static Stream<Arguments> goodbyes() {
+        return Stream.of(
+                Arguments.of("/quit", (Consumer<EmbeddedChannel>) client -> client.writeInbound(utf8("/quit\n")), "* bye"),
+                Arguments.of("idle, twice", (Consumer<EmbeddedChannel>) client -> {
+                    client.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+                    client.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+                }, "* idle for 0s, bye"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goodbyes")
+    void aClientThatReadsNothingIsClosedAfterTheGoodbyeGrace(String name, Consumer<EmbeddedChannel> leave, String goodbye) {
+        List<EmbeddedChannel> c = room3();
+        List<String> held = stall(c.get(0));
+        leave.accept(c.get(0));
+        c.get(0).runPendingTasks();
+        assertTrue(c.get(0).isOpen(), "the goodbye is still on its way");
+        c.get(0).advanceTimeBy(ChatServerHandler.GOODBYE_GRACE.toMillis() + 1, TimeUnit.MILLISECONDS);
+        c.get(0).runPendingTasks();
+        assertFalse(c.get(0).isOpen(), "closed after the grace");
+        assertEquals(List.of(goodbye), held, "one goodbye");
+        assertEquals(List.of("* guest-1 left (2 online)"), lines(c.get(1)));
+    }
+
+    /**
+     * Makes {@code client} one whose receive window is full: what it is sent from now on is never written (its
+     * writes stay pending). Returns the lines it was sent since, as they are held back.
+     */
+    private static List<String> stall(EmbeddedChannel client) {
+        List<String> held = new ArrayList<>();
+        client.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ByteBuf buf = (ByteBuf) msg;
+                held.add(buf.toString(CharsetUtil.UTF_8).strip());
+                buf.release();
+            }
+
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+            }
+        });
+        return held;
     }
 
     @Test
