@@ -1,5 +1,6 @@
 package io.epollhub.it;
 
+import io.epollhub.chat.ChatSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -7,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,11 +23,7 @@ class ChatClientIT {
         try (RunningServer server = RunningServer.start();
              LineClient other = new LineClient(server.chat())) {
             assertTrue(other.readLine().startsWith("* welcome "));
-            Process client = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", ServerProcess.jar().toString(),
-                    "chat", "--host", "127.0.0.1", "--port", String.valueOf(server.chat().getPort()), "--nick", "alice")
-                    .redirectErrorStream(true).start();
+            Process client = chatClient(server.chat().getPort(), "--nick", "alice");
             try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
                 assertEquals("* welcome guest-2, 2 online. /help lists commands", out.readLine());
                 assertEquals("* you are now alice", out.readLine());
@@ -51,11 +49,33 @@ class ChatClientIT {
     }
 
     @Test
-    void noServerIsOneLineAndExitOne() throws Exception {
-        Process client = new ProcessBuilder(
+    void leavesAtEndOfInputEvenOverTheRate() throws Exception {
+        ChatSettings oneASecond = new ChatSettings(4096, 10, 1 << 20, Duration.ZERO, 1);
+        try (RunningServer server = RunningServer.start(oneASecond)) {
+            Process client = chatClient(server.chat().getPort());
+            try {
+                client.getOutputStream().write("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
+                client.getOutputStream().close(); // the client sends /quit right behind them
+                assertTrue(client.waitFor(10, TimeUnit.SECONDS), "the client is still waiting for the close");
+                String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(output.strip().endsWith("* bye"), output);
+            } finally {
+                client.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process chatClient(int port, String... more) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ServerProcess.jar().toString(), "chat", "--host", "127.0.0.1", "--port", "1")
-                .redirectErrorStream(true).start();
+                "-jar", ServerProcess.jar().toString(), "chat", "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void noServerIsOneLineAndExitOne() throws Exception {
+        Process client = chatClient(1);
         String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(client.waitFor(10, TimeUnit.SECONDS));
         assertEquals(1, client.exitValue());

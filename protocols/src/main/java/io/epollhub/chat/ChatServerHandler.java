@@ -91,12 +91,16 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         if (quitting || !ctx.channel().isActive() || line.isEmpty()) {
             return;
         }
-        if (rateLimiter != null && !rateLimiter.tryAcquire(System.nanoTime())) {
+        boolean isCommand = line.startsWith("/") && !line.startsWith("//");
+        int nameEnd = isCommand ? commandNameEnd(line) : 0;
+        String name = isCommand ? line.substring(1, nameEnd) : null;
+        // /quit is always honoured: the bundled client sends it at end of input, then waits for the close.
+        if (rateLimiter != null && !"quit".equals(name) && !rateLimiter.tryAcquire(System.nanoTime())) {
             room.send(ctx.channel(), "! slow down");
             return;
         }
-        if (line.startsWith("/") && !line.startsWith("//")) {
-            command(ctx, line);
+        if (isCommand) {
+            command(ctx, name, line.substring(nameEnd).strip());
         } else {
             String text = ChatText.clean(line.startsWith("//") ? line.substring(1) : line);
             if (!text.isEmpty()) {
@@ -105,10 +109,12 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         }
     }
 
-    private void command(ChannelHandlerContext ctx, String line) {
+    private static int commandNameEnd(String line) {
         int space = line.indexOf(' ');
-        String name = space < 0 ? line.substring(1) : line.substring(1, space);
-        String argument = space < 0 ? "" : line.substring(space + 1).strip();
+        return space < 0 ? line.length() : space;
+    }
+
+    private void command(ChannelHandlerContext ctx, String name, String argument) {
         switch (name) {
             case "nick" -> {
                 switch (room.rename(ctx.channel(), argument)) {

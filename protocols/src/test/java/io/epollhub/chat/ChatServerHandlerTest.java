@@ -321,6 +321,15 @@ class ChatServerHandlerTest {
     }
 
     @Test
+    void quitIsHonouredOverTheRate() {
+        ChatSettings limited = new ChatSettings(64, 4, 4096, Duration.ZERO, 2);
+        List<EmbeddedChannel> c = room(limited, 2);
+        c.get(0).writeInbound(utf8("one\ntwo\nthree\n/quit\n"));
+        assertEquals(List.of("! slow down", "* bye"), lines(c.get(0)));
+        assertFalse(c.get(0).isOpen());
+    }
+
+    @Test
     void aClientThatStopsReadingIsCut() {
         List<EmbeddedChannel> c = room3();
         // What a full outbound buffer does: the channel turns unwritable.
