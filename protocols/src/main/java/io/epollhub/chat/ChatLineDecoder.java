@@ -17,8 +17,24 @@ final class ChatLineDecoder extends LineBasedFrameDecoder {
     private final int maxLineBytes;
 
     ChatLineDecoder(int maxLineBytes) {
-        super(maxLineBytes, true, true);
+        // One byte more than the limit: LineBasedFrameDecoder counts a CR still waiting for its LF as part of
+        // the line, so a line of exactly the limit whose CR and LF arrive in two reads would be refused.
+        // Frames over the limit are refused in decode instead.
+        super(maxLineBytes + 1, true, true);
         this.maxLineBytes = maxLineBytes;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf buffer) throws Exception {
+        Object frame = super.decode(ctx, buffer);
+        if (frame instanceof ByteBuf line && line.readableBytes() > maxLineBytes) {
+            int length = line.readableBytes();
+            line.release();
+            // Reported like the decoder's own: the handler answers, decoding goes on with the next line.
+            ctx.fireExceptionCaught(new TooLongFrameException("line of " + length + " bytes"));
+            return null;
+        }
+        return frame;
     }
 
     @Override

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChatServerHandlerTest {
 
     private static final ChatSettings SETTINGS = new ChatSettings(64, 4, 4096, Duration.ZERO, 0);
+    private static final String TOO_LONG = "! line too long (max 64 bytes)";
 
     private ChatRoom room;
     private final List<EmbeddedChannel> clients = new ArrayList<>();
@@ -395,6 +396,29 @@ class ChatServerHandlerTest {
         assertEquals(List.of("! line too long (max 64 bytes)"), lines(c.get(0)));
         assertEquals(List.of("[guest-1] after"), lines(c.get(1)));
         assertEquals(3, room.size());
+    }
+
+    static Stream<Arguments> lineLimits() {
+        String max = "x".repeat(64);
+        String over = "y".repeat(65);
+        return Stream.of(
+                Arguments.of("exactly the limit", List.of(max + "\n"), List.of("[guest-1] " + max), List.of()),
+                Arguments.of("the limit, CR and LF in two reads", List.of(max + "\r", "\n"), List.of("[guest-1] " + max), List.of()),
+                Arguments.of("the limit, LF on its own read", List.of(max, "\r\n"), List.of("[guest-1] " + max), List.of()),
+                Arguments.of("one over", List.of(over + "\nok\n"), List.of("[guest-1] ok"), List.of(TOO_LONG)),
+                Arguments.of("one over, CR and LF in two reads", List.of(over + "\r", "\nok\n"), List.of("[guest-1] ok"),
+                        List.of(TOO_LONG)),
+                Arguments.of("one over, then end of input", List.of(over), List.of(), List.of(TOO_LONG)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lineLimits")
+    void theLineLimitCountsTheLineNotItsEnding(String name, List<String> reads, List<String> toOthers, List<String> toSender) {
+        List<EmbeddedChannel> c = room3();
+        reads.forEach(read -> c.get(0).writeInbound(utf8(read)));
+        c.get(0).pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(toOthers, lines(c.get(1)).stream().filter(l -> !l.startsWith("* ")).toList());
+        assertEquals(toSender, lines(c.get(0)).stream().filter(l -> !l.equals("* bye")).toList());
     }
 
     @Test
