@@ -14,13 +14,14 @@ import io.netty.util.CharsetUtil;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The chat pipeline: coalesce flushes, close idle clients, split input into lines (LF or CRLF), decode
- * UTF-8, hand each line to the room.
+ * The chat pipeline: coalesce flushes, close idle clients, drop telnet commands, split input into lines (LF or
+ * CRLF), decode UTF-8, hand each line to the room.
  */
 public final class ChatServerInitializer extends ChannelInitializer<Channel> implements ServicePipeline {
 
     public static final String FLUSH_CONSOLIDATION = "chatFlushConsolidation";
     public static final String IDLE_STATE = "chatIdleState";
+    public static final String TELNET_FILTER = "chatTelnetFilter";
     public static final String LINE_DECODER = "chatLineDecoder";
     public static final String STRING_DECODER = "chatStringDecoder";
     public static final String CHAT_HANDLER = "chatHandler";
@@ -51,6 +52,7 @@ public final class ChatServerInitializer extends ChannelInitializer<Channel> imp
         if (!settings.idleTimeout().isZero()) {
             p.addLast(IDLE_STATE, new IdleStateHandler(settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }
+        p.addLast(TELNET_FILTER, new TelnetCommandFilter());
         p.addLast(LINE_DECODER, new ChatLineDecoder(settings.maxLineBytes()));
         p.addLast(STRING_DECODER, UTF8_DECODER);
         p.addLast(CHAT_HANDLER, new ChatServerHandler(room, settings));

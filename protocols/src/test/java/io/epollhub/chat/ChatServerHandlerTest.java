@@ -367,6 +367,39 @@ class ChatServerHandlerTest {
         assertEquals(List.of("[guest-1] ok\uFFFD(\uFFFD"), lines(c.get(1)));
     }
 
+    private static final int IAC = 0xFF;
+
+    static Stream<Arguments> telnetCommands() {
+        return Stream.of(
+                Arguments.of("Ctrl-C: IP, DO TIMING-MARK", List.of(bytes('h', IAC, 0xF4, IAC, 0xFD, 0x06, 'i', '\n')), "[guest-1] hi"),
+                Arguments.of("WILL NAWS, option byte 10 is no line end",
+                        List.of(bytes('a', IAC, 0xFB, 0x1F, 'b', IAC, 0xFD, '\n', 'c', '\n')), "[guest-1] abc"),
+                Arguments.of("window size subnegotiation",
+                        List.of(bytes(IAC, 0xFA, 0x1F, 0, 80, 0, '\n', IAC, IAC, IAC, 0xF0, 'o', 'k', '\n')), "[guest-1] ok"),
+                Arguments.of("split across reads", List.of(bytes('x', IAC), bytes(0xFA, 0x18), bytes(0, 'v', 't', IAC),
+                        bytes(0xF0, 'y', IAC), bytes(0xFE), bytes(0x01, 'z', '\n')), "[guest-1] xyz"),
+                Arguments.of("IAC IAC is a 0xFF byte", List.of(bytes('a', IAC, IAC, 'b', '\n')), "[guest-1] a\uFFFDb"),
+                Arguments.of("0xFF before a non-command is kept", List.of(bytes('a', IAC, 'b', IAC, '\n')),
+                        "[guest-1] a\uFFFDb\uFFFD"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("telnetCommands")
+    void telnetCommandsNeverReachTheOthers(String name, List<ByteBuf> reads, String expected) {
+        List<EmbeddedChannel> c = room3();
+        reads.forEach(c.get(0)::writeInbound);
+        assertEquals(List.of(expected), lines(c.get(1)));
+        assertEquals(List.of(), lines(c.get(0)));
+    }
+
+    private static ByteBuf bytes(int... values) {
+        ByteBuf buf = Unpooled.buffer(values.length);
+        for (int value : values) {
+            buf.writeByte(value);
+        }
+        return buf;
+    }
+
     @Test
     void aCharacterSplitAcrossReadsArrivesWhole() {
         List<EmbeddedChannel> c = room3();
