@@ -42,7 +42,7 @@ public final class ChatRoom {
     private static final Pattern VALID_NICK = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     /** The outcome of {@link #rename}. */
-    enum Rename { DONE, TAKEN, INVALID }
+    enum Rename { DONE, UNCHANGED, TAKEN, INVALID }
 
     private final ChannelGroup members;
     private final int maxClients;
@@ -137,6 +137,9 @@ public final class ChatRoom {
             return Rename.INVALID;
         }
         String old = nickOf(channel);
+        if (old.equals(wanted)) {
+            return Rename.UNCHANGED;
+        }
         if (!key(old).equals(key(wanted))) { // a change of case only keeps its entry
             if (nicks.putIfAbsent(key(wanted), channel) != null) {
                 return Rename.TAKEN;

@@ -118,6 +118,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         switch (name) {
             case "nick" -> {
                 switch (room.rename(ctx.channel(), argument)) {
+                    case UNCHANGED -> room.send(ctx.channel(), "* you are already " + argument);
                     case TAKEN -> room.send(ctx.channel(), "! nick taken");
                     case INVALID -> room.send(ctx.channel(), "! invalid nick");
                     case DONE -> { }

@@ -184,6 +184,7 @@ class ChatServerHandlerTest {
                 Arguments.of("/nick Al_ice-9", List.of("* you are now Al_ice-9"), List.of("* guest-1 is now Al_ice-9")),
                 Arguments.of("/nick GUEST-1", List.of("* you are now GUEST-1"), List.of("* guest-1 is now GUEST-1")),
                 Arguments.of("/nick GUEST-2", List.of("! nick taken"), List.of()),
+                Arguments.of("/nick guest-1", List.of("* you are already guest-1"), List.of()),
                 Arguments.of("/nick bad nick", List.of("! invalid nick"), List.of()),
                 Arguments.of("/nick b\u001bd", List.of("! invalid nick"), List.of()),
                 Arguments.of("/nick " + "n".repeat(33), List.of("! invalid nick"), List.of()),
