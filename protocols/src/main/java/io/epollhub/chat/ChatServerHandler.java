@@ -88,7 +88,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
             return;
         }
         // After /quit, or once cut (a slow consumer whose answer overflowed), the rest of the read is not sent.
-        if (quitting || !ctx.channel().isActive() || line.isEmpty()) {
+        if (quitting || !ctx.channel().isActive() || line.isBlank()) {
             return;
         }
         boolean isCommand = line.startsWith("/") && !line.startsWith("//");
@@ -103,15 +103,19 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
             command(ctx, name, line.substring(nameEnd).strip());
         } else {
             String text = ChatText.clean(line.startsWith("//") ? line.substring(1) : line);
-            if (!text.isEmpty()) {
+            if (!text.isBlank()) {
                 room.say(ctx.channel(), text);
             }
         }
     }
 
+    /** Where the command's name ends: at any whitespace (telnet users type TAB too), or the end of the line. */
     private static int commandNameEnd(String line) {
-        int space = line.indexOf(' ');
-        return space < 0 ? line.length() : space;
+        int end = 1;
+        while (end < line.length() && !Character.isWhitespace(line.charAt(end))) {
+            end++;
+        }
+        return end;
     }
 
     private void command(ChannelHandlerContext ctx, String name, String argument) {

@@ -125,9 +125,9 @@ class ChatServerHandlerTest {
     }
 
     @Test
-    void linesOfNothingButControlsOrEmptyAreIgnored() {
+    void linesOfNothingButControlsOrWhitespaceAreIgnored() {
         List<EmbeddedChannel> c = room3();
-        c.get(0).writeInbound(utf8("\n\r\n\u0007\u001b\n\n"));
+        c.get(0).writeInbound(utf8("\n\r\n\u0007\u001b\n\n   \n\t\n \t \r\n\u0007 \u001b\t\n"));
         assertEquals(List.of(), lines(c.get(1)));
         assertEquals(List.of(), lines(c.get(0)));
     }
@@ -190,6 +190,10 @@ class ChatServerHandlerTest {
                 Arguments.of("/nick " + "n".repeat(33), List.of("! invalid nick"), List.of()),
                 Arguments.of("/nick", List.of("! invalid nick"), List.of()),
                 Arguments.of("/me waves", List.of(), List.of("* guest-1 waves")),
+                Arguments.of("/nick\tfoo", List.of("* you are now foo"), List.of("* guest-1 is now foo")),
+                Arguments.of("/me\t waves", List.of(), List.of("* guest-1 waves")),
+                Arguments.of("/me \t ", List.of("! usage: /me <action>"), List.of()),
+                Arguments.of("/who\t", List.of("* 3 online: guest-1, guest-2, guest-3"), List.of()),
                 Arguments.of("/me \u001b[5mblinks", List.of(), List.of("* guest-1 [5mblinks")),
                 Arguments.of("/me", List.of("! usage: /me <action>"), List.of()),
                 Arguments.of("/who", List.of("* 3 online: guest-1, guest-2, guest-3"), List.of()),
