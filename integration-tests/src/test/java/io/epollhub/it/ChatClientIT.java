@@ -56,9 +56,27 @@ class ChatClientIT {
             try {
                 client.getOutputStream().write("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
                 client.getOutputStream().close(); // the client sends /quit right behind them
-                assertTrue(client.waitFor(10, TimeUnit.SECONDS), "the client is still waiting for the close");
+                assertTrue(client.waitFor(30, TimeUnit.SECONDS), "the client is still waiting for the close");
                 String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(output.strip().endsWith("* bye"), output);
+            } finally {
+                client.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void turnedAwayIsTheServersLineAndExitThree() throws Exception {
+        ChatSettings one = new ChatSettings(4096, 1, 1 << 20, Duration.ZERO, 0);
+        try (RunningServer server = RunningServer.start(one);
+             LineClient first = new LineClient(server.chat())) {
+            assertTrue(first.readLine().startsWith("* welcome "));
+            Process client = chatClient(server.chat().getPort());
+            try {
+                // Standard input stays open: the client did not quit, the server ended the session.
+                assertTrue(client.waitFor(30, TimeUnit.SECONDS), "the client did not end with the connection");
+                assertEquals(3, client.exitValue());
+                assertEquals("! server full", new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
             } finally {
                 client.destroyForcibly();
             }

@@ -21,8 +21,16 @@ import java.util.concurrent.Callable;
  * than any event loop could need.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Join an epollhub chat room from this terminal: stdin to the room, the room to stdout.")
+        description = "Join an epollhub chat room from this terminal: stdin to the room, the room to stdout.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {
+            "0:left the room: /quit, or end of input",
+            "1:could not connect",
+            "3:the server ended the session (! server full, idle timeout, cut, shutdown, connection lost)"})
 final class ChatClientCommand implements Callable<Integer> {
+
+    /** The server closed the connection without this client having quit. */
+    static final int ENDED_BY_SERVER = 3;
 
     @Spec
     private CommandSpec spec;
@@ -35,6 +43,9 @@ final class ChatClientCommand implements Callable<Integer> {
 
     @Option(names = "--nick", paramLabel = "NAME", description = "Take this nick on arrival (/nick NAME).")
     private String nick;
+
+    /** Set before /quit is sent, so that the close it brings is known as ours. */
+    private volatile boolean quitSent;
 
     @Override
     public Integer call() {
@@ -52,7 +63,7 @@ final class ChatClientCommand implements Callable<Integer> {
         input.setDaemon(true);
         input.start();
         print(socket);
-        return 0;
+        return quitSent ? 0 : ENDED_BY_SERVER;
     }
 
     private void pump(Socket socket) {
@@ -63,14 +74,21 @@ final class ChatClientCommand implements Callable<Integer> {
                 out.write(("/nick " + nick + "\n").getBytes(StandardCharsets.UTF_8));
             }
             for (String line; (line = stdin.readLine()) != null; ) {
+                quitSent |= isQuit(line);
                 out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+            quitSent = true;
             out.write("/quit\n".getBytes(StandardCharsets.UTF_8)); // end of input: leave politely
             out.flush();
         } catch (IOException e) {
             // the connection is gone; print() reports the end
         }
+    }
+
+    /** What the server takes for /quit: the command name ends at any whitespace. */
+    private static boolean isQuit(String line) {
+        return line.equals("/quit") || line.startsWith("/quit") && Character.isWhitespace(line.charAt(5));
     }
 
     private static void print(Socket socket) {
