@@ -39,6 +39,13 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     private final RateLimiter rateLimiter;
     /** Lines read before the room admitted this client (epoll reads a half-closed socket even with auto-read off). */
     private final ArrayDeque<String> early = new ArrayDeque<>();
+    /**
+     * At most this many characters are held before admission (or the max-pending limit, if lower): a budget for a
+     * script's first lines, small enough that thousands of clients connecting at once cannot make the server hold
+     * megabytes each while their admissions queue.
+     */
+    static final int EARLY_MAX_CHARS = 64 * 1024;
+    private final int earlyBudget;
     private int earlyChars;
     private int earlyDropped;
     private boolean admitted;
@@ -48,6 +55,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     ChatServerHandler(ChatRoom room, ChatSettings settings) {
         this.room = room;
         this.settings = settings;
+        this.earlyBudget = Math.min(settings.maxPendingBytes(), EARLY_MAX_CHARS);
         this.lineTooLong = "! line too long (max " + settings.maxLineBytes() + " bytes)";
         this.rateLimiter = settings.ratePerSecond() > 0 ? new RateLimiter(settings.ratePerSecond(), System.nanoTime()) : null;
     }
@@ -66,7 +74,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         admitted = true;
         if (earlyDropped > 0) {
             room.send(ctx.channel(), "! " + earlyDropped + " lines sent before your welcome were dropped (more than "
-                    + settings.maxPendingBytes() + " bytes)");
+                    + earlyBudget + " characters)");
         }
         for (String line; (line = early.poll()) != null; ) {
             channelRead0(ctx, line);
@@ -143,9 +151,9 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         }
     }
 
-    /** Held back until admission, within the same budget as a client's unread output. */
+    /** Held back until admission, within {@link #earlyBudget}. */
     private void hold(String line) {
-        if (earlyChars + line.length() > settings.maxPendingBytes()) {
+        if (earlyChars + line.length() > earlyBudget) {
             earlyDropped++;
             return;
         }

@@ -156,7 +156,7 @@ class ChatServerHandlerTest {
         sender.writeInbound(utf8((line + "\n").repeat(10))); // 390 characters against a budget of 256
         roomThread.runPendingTasks();
         assertEquals(List.of("* welcome guest-2, 2 online. /help lists commands",
-                "! 4 lines sent before your welcome were dropped (more than 256 bytes)"), lines(sender));
+                "! 4 lines sent before your welcome were dropped (more than 256 characters)"), lines(sender));
         List<String> heard = lines(listener);
         assertEquals("* guest-2 joined (2 online)", heard.get(0));
         assertEquals(Collections.nCopies(6, "[guest-2] " + line), heard.subList(1, heard.size()));
