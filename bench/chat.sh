@@ -86,13 +86,23 @@ metric() { curl -s http://127.0.0.1:18091/metrics | awk -v m="$1" 'index($0, m) 
 jcmd "$PID" GC.run >/dev/null
 sleep 1
 base=$(( $(metric 'jvm_memory_used_bytes{area="heap"') + $(metric 'jvm_buffer_memory_used_bytes{id="direct"}') ))
-java -jar "$LOADGEN" --port 19091 --clients "$IDLE_CLIENTS" --senders 1 --rate 0.1 --warmup 0 --duration 40 >/dev/null &
+java -jar "$LOADGEN" --port 19091 --clients "$IDLE_CLIENTS" --senders 1 --rate 0.1 --warmup 0 --duration 200 >/dev/null &
 HOLD=$!
 for _ in $(seq 1 120); do
   [ "$(metric 'epollhub_connections{service="chat"}')" -ge "$IDLE_CLIENTS" ] && break
   sleep 1
 done
-sleep 5 # let the join notices drain
+# Let the join notices drain (n clients joining make n²/2 of them; queued, they are memory that is not the idle
+# connections'): until the bytes sent to chat clients grow by less than 1 MB in a second, at most 120 s.
+sent() { metric 'epollhub_traffic_sent_bytes_total{service="chat"}'; }
+before=$(sent)
+for waited in $(seq 1 120); do
+  sleep 1
+  after=$(sent)
+  [ $((after - before)) -lt 1000000 ] && break
+  before=$after
+done
+echo "  join notices drained after ${waited} s"
 jcmd "$PID" GC.run >/dev/null
 sleep 1
 held=$(metric 'epollhub_connections{service="chat"}')
@@ -100,5 +110,6 @@ now=$(( $(metric 'jvm_memory_used_bytes{area="heap"') + $(metric 'jvm_buffer_mem
 per=$(( (now - base) / (held > 0 ? held : 1) ))
 echo "  $held clients: heap+direct grew $(( (now - base) / 1048576 )) MiB, $per bytes per connection"
 echo "RESULT chat idle_bytes_per_connection=$per clients=$held"
+kill "$HOLD" 2>/dev/null || true
 wait "$HOLD" 2>/dev/null || true
 fi
