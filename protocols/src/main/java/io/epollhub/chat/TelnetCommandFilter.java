@@ -21,7 +21,14 @@ final class TelnetCommandFilter extends MessageToMessageDecoder<ByteBuf> {
 
     private enum State { DATA, COMMAND, OPTION, SUBNEGOTIATION, SUBNEGOTIATION_IAC }
 
+    /**
+     * Longest subnegotiation taken (window size is 4 bytes, terminal type a few dozen): past it, a stray
+     * {@code IAC SB} without its {@code IAC SE} stops swallowing what the client types.
+     */
+    static final int MAX_SUBNEGOTIATION = 1024;
+
     private State state = State.DATA;
+    private int subnegotiated;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -50,10 +57,12 @@ final class TelnetCommandFilter extends MessageToMessageDecoder<ByteBuf> {
                         data.writeByte(IAC).writeByte(b);
                         yield State.DATA;
                     }
+                    subnegotiated = 0;
                     yield b == SB ? State.SUBNEGOTIATION : b >= WILL ? State.OPTION : State.DATA;
                 }
                 case OPTION -> State.DATA;
-                case SUBNEGOTIATION -> b == IAC ? State.SUBNEGOTIATION_IAC : State.SUBNEGOTIATION;
+                case SUBNEGOTIATION -> ++subnegotiated > MAX_SUBNEGOTIATION ? State.DATA
+                        : b == IAC ? State.SUBNEGOTIATION_IAC : State.SUBNEGOTIATION;
                 case SUBNEGOTIATION_IAC -> b == SE ? State.DATA : State.SUBNEGOTIATION;
             };
         }

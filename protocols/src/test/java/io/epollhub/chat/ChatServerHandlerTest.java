@@ -385,7 +385,10 @@ class ChatServerHandlerTest {
                         bytes(0xF0, 'y', IAC), bytes(0xFE), bytes(0x01, 'z', '\n')), "[guest-1] xyz"),
                 Arguments.of("IAC IAC is a 0xFF byte", List.of(bytes('a', IAC, IAC, 'b', '\n')), "[guest-1] a\uFFFDb"),
                 Arguments.of("0xFF before a non-command is kept", List.of(bytes('a', IAC, 'b', IAC, '\n')),
-                        "[guest-1] a\uFFFDb\uFFFD"));
+                        "[guest-1] a\uFFFDb\uFFFD"),
+                Arguments.of("a subnegotiation never ended stops swallowing input past its limit",
+                        List.of(bytes(IAC, 0xFA, 0x18), Unpooled.wrappedBuffer(new byte[TelnetCommandFilter.MAX_SUBNEGOTIATION]),
+                                bytes('\n', 'h', 'e', 'y', '\n')), "[guest-1] hey"));
     }
 
     @ParameterizedTest(name = "{0}")
