@@ -110,6 +110,26 @@ class TlsIT {
         }
     }
 
+    @Test
+    void aTlsChatClientThatEndsItsInputStillHasItsLastLineHeard() throws Exception {
+        try (LineClient plain = new LineClient(server.chatAddress())) {
+            assertTrue(plain.readLine().startsWith("* welcome "));
+            // s_client sends the line at once and ends the session at the end of its input, as `printf | nc -N` does.
+            Process tls = new ProcessBuilder("openssl", "s_client", "-quiet", "-no_ign_eof", "-verify_return_error", "-CAfile", caPem.toString(),
+                    "-connect", "127.0.0.1:" + server.chatTlsAddress().getPort()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                tls.getOutputStream().write("last words over tls\n".getBytes(StandardCharsets.UTF_8));
+                tls.getOutputStream().close();
+                assertTrue(plain.readLine().matches("\\* guest-\\d+ joined \\(2 online\\)"));
+                assertTrue(plain.readLine().endsWith("] last words over tls"));
+                assertTrue(plain.readLine().matches("\\* guest-\\d+ left \\(1 online\\)"));
+            } finally {
+                tls.destroy();
+                tls.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     static String sClient(String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
                 "127.0.0.1:" + server.httpsAddress().getPort(), "-CAfile", caPem.toString()));
