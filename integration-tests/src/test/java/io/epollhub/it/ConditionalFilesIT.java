@@ -69,6 +69,11 @@ class ConditionalFilesIT {
         assertEquals("23", Curl.run("-H", "Range: Bytes=2-3", base + "/static/digits.txt"));
         assertEquals("0123456789", Curl.run("-H", "Range: bytes=+2-3", base + "/static/digits.txt"));
         assertEquals("123456789", Curl.run("-H", "Range: bytes=1-99999999999999999999", base + "/static/digits.txt"));
+        // A download through the files API resumed where a partial copy ends, as `curl -C -` does.
+        assertEquals(201, Curl.status("-X", "PUT", "--data-binary", "0123456789", base + "/files/resume.bin"));
+        Path partial = Files.writeString(root.resolve("partial.bin"), "0123");
+        Curl.run("-C", "-", "-o", partial.toString(), base + "/files/resume.bin");
+        assertEquals("0123456789", Files.readString(partial));
         String plain = Curl.run("-D", "-", "-o", "/dev/null", base + "/echo/" + "a".repeat(300));
         assertTrue(plain.toLowerCase().contains("vary: accept-encoding"), plain);
         assertFalse(plain.contains("content-encoding"), plain);

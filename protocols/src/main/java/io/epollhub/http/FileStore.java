@@ -2,12 +2,10 @@ package io.epollhub.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -124,11 +122,7 @@ final class FileStore {
             if (current == null) {
                 reply.send(Responses.status(reply.request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
             } else if (!Preconditions.answered(reply, current)) {
-                RandomAccessFile file = new RandomAccessFile(path.toFile(), "r");
-                HttpResponse head = Responses.head(reply.request.protocolVersion(), HttpResponseStatus.OK,
-                        Responses.OCTET_STREAM, current.size());
-                current.addTo(head.headers());
-                reply.sendFile(head, file, 0, current.size());
+                StaticFiles.send(reply, path, current, Responses.OCTET_STREAM); // ranges too: resumable downloads
             }
             return null;
         });

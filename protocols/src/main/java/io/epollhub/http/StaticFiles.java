@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +86,17 @@ final class StaticFiles {
         if (Preconditions.answered(reply, current)) {
             return;
         }
+        send(reply, file, current, contentType(file));
+    }
+
+    /**
+     * Sends {@code file}, whose preconditions have passed, as {@code current} describes it: whole (200), or the one
+     * {@code Range} asked for (206, or 416 with {@code Content-Range: bytes *}{@code /size}) unless {@code If-Range}
+     * names another version. Shared with the files API.
+     */
+    static void send(Reply reply, Path file, FileVersion current, CharSequence contentType) throws IOException {
+        HttpRequest request = reply.request;
+        HttpVersion version = request.protocolVersion();
         long size = current.size();
         String rangeHeader = request.headers().get(HttpHeaderNames.RANGE);
         if (rangeHeader != null && !current.ifRangeHolds(request.headers().get(HttpHeaderNames.IF_RANGE))) {
@@ -100,10 +112,10 @@ final class StaticFiles {
         RandomAccessFile body = new RandomAccessFile(file.toFile(), "r");
         HttpResponse head;
         if (range == null) {
-            head = Responses.head(version, HttpResponseStatus.OK, contentType(file), size);
+            head = Responses.head(version, HttpResponseStatus.OK, contentType, size);
             range = new ByteRange(0, size - 1);
         } else {
-            head = Responses.head(version, HttpResponseStatus.PARTIAL_CONTENT, contentType(file), range.length());
+            head = Responses.head(version, HttpResponseStatus.PARTIAL_CONTENT, contentType, range.length());
             head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
         }
         head.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");

@@ -66,6 +66,29 @@ class RangeTest {
         assertEquals(contentRange, response.headers().get("content-range"));
     }
 
+    @ParameterizedTest(name = "files API: {0} -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "bytes=2-3 | -         | 206 | 23    | bytes 2-3/10",
+            "bytes=7-  | -         | 206 | 789   | bytes 7-9/10",
+            "bytes=10- | -         | 416 | NOT_SATISFIABLE | bytes */10",
+            "bytes=2-3 | '\"other\"' | 200 | WHOLE | -"})
+    void theFilesApiServesRangesTooForResumedDownloads(String range, String ifRange, int status, String body,
+                                                       String contentRange, @TempDir Path filesDir) throws Exception {
+        Files.writeString(filesDir.resolve("range.bin"), WHOLE);
+        try (HttpHarness files = new HttpHarness(HttpSettings.basic(Runnable::run).withDirectories(null, filesDir))) {
+            Response response = files.exchange("GET /files/range.bin HTTP/1.1\r\nHost: t\r\nRange: " + range + "\r\n"
+                    + (ifRange == null ? "" : "If-Range: " + ifRange + "\r\n") + "\r\n");
+            assertEquals(status, response.status());
+            assertEquals(body.replace("WHOLE", WHOLE).replace("NOT_SATISFIABLE", "Requested Range Not Satisfiable\n"),
+                    response.body());
+            assertEquals(contentRange, response.headers().get("content-range"));
+            if (status != 416) {
+                assertEquals("bytes", response.header("accept-ranges"));
+                assertEquals("application/octet-stream", response.header("content-type"));
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {"bytes=0- | 416", "bytes=-1 | 416", "bytes=x | 200"})
     void anEmptyFileHasNoSatisfiableRange(String range, int status) {
