@@ -533,20 +533,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (queued.isEmpty()) {
             setPausedForQueue(false);
-            if (draining && reply == null) {
-                closeWhenFlushed();
-            } else {
-                closeIfUnfinishable();
-            }
+            closeIfNothingMoreIsOwed();
         }
     }
 
     /**
-     * After a half-close, a request whose body had not all come can never be read whole: its exchange is dropped
-     * (a partial upload is discarded) and the connection closes, with what was answered before it sent first.
+     * Once no more requests are taken (draining, or the client half-closed): closes when nothing is owed. After a
+     * half-close, a request whose body had not all come can never be read whole either: its exchange is dropped (a
+     * partial upload is discarded) and the connection closes, with what was answered before it sent first.
      */
-    private void closeIfUnfinishable() {
-        if (inputShutdown && reply != null && !requestComplete && queued.isEmpty() && !closing) {
+    private void closeIfNothingMoreIsOwed() {
+        if (!draining) {
+            return;
+        }
+        if (reply == null) {
+            closeWhenFlushed();
+        } else if (inputShutdown && !requestComplete && queued.isEmpty() && !closing) {
             log.debug("{} half-closed inside a request body, closing", ctx.channel().remoteAddress());
             abortExchange();
             closing = true;
@@ -605,9 +607,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (evt == DrainEvent.INSTANCE) {
             // Finish what is owed with Connection: close; an idle connection closes now.
             draining = true;
-            if (reply == null) {
-                closeWhenFlushed();
-            }
+            closeIfNothingMoreIsOwed();
             return;
         }
         if (evt instanceof ChannelInputShutdownEvent) {
@@ -615,11 +615,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             // answered, the last with Connection: close (RFC 9112 section 9.6); one it did not finish never will be.
             inputShutdown = true;
             draining = true;
-            if (reply == null) {
-                closeWhenFlushed();
-            } else {
-                closeIfUnfinishable();
-            }
+            closeIfNothingMoreIsOwed();
         }
         super.userEventTriggered(ctx, evt);
     }
