@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** One HTTP connection on an {@link EmbeddedChannel}: raw bytes in, raw bytes out (files included). */
@@ -41,6 +42,16 @@ final class HttpHarness implements AutoCloseable {
     Response exchange(String request) {
         send(request);
         return Response.parse(readAll());
+    }
+
+    /**
+     * One HTTP/1.1 request with {@code Host: t}, then {@code headers} (whole lines, each ending in CRLF, or empty),
+     * then {@code body} with its {@code Content-Length} ({@code null}: no body, no length), answered.
+     */
+    Response request(String method, String target, String headers, String body) {
+        String length = body == null ? "" : "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n";
+        return exchange(method + " " + target + " HTTP/1.1\r\nHost: t\r\n" + headers + length + "\r\n"
+                + (body == null ? "" : body));
     }
 
     void send(String request) {

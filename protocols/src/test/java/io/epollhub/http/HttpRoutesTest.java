@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,8 +56,7 @@ class HttpRoutesTest {
     }
 
     private Response send(String method, String target, String body) {
-        return http.exchange(method + " " + target + " HTTP/1.1\r\nHost: t\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+        return http.request(method, target, "", body);
     }
 
     static Stream<Arguments> routes() {

@@ -54,10 +54,9 @@ class PreconditionsTest {
         http.close();
     }
 
+    /** {@code headers}: header lines separated by {@code |}. */
     private Response request(String method, String target, String headers, String body) {
-        String length = body == null ? "" : "Content-Length: " + body.length() + "\r\n";
-        return http.exchange(method + " " + target + " HTTP/1.1\r\nHost: t\r\n" + headers.replace("|", "\r\n")
-                + (headers.isEmpty() ? "" : "\r\n") + length + "\r\n" + (body == null ? "" : body));
+        return http.request(method, target, headers.isEmpty() ? "" : headers.replace("|", "\r\n") + "\r\n", body);
     }
 
     private String etag(String target) {

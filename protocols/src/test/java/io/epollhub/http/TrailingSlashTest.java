@@ -41,8 +41,7 @@ class TrailingSlashTest {
     }
 
     private Response request(String method, String target, String body) {
-        return http.exchange(method + " " + target + " HTTP/1.1\r\nHost: t\r\n"
-                + (body == null ? "" : "Content-Length: " + body.length() + "\r\n") + "\r\n" + (body == null ? "" : body));
+        return http.request(method, target, "", body);
     }
 
     @ParameterizedTest(name = "{0} {1} -> 400")
