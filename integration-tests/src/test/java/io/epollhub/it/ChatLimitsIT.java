@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +44,16 @@ class ChatLimitsIT {
                 System.out.printf("%d clients joined in %d ms%n", n, (System.nanoTime() - start) / 1_000_000);
                 String welcome = readers.get(0).readLine();
                 String sender = LineClient.nickIn(welcome);
+                // The first client hears of every other arrival: a burst is announced in a few lines, none lost.
+                int announced = 0;
+                int notices = 0;
+                for (String line = ""; !line.endsWith(" joined (" + n + " online)"); notices++) {
+                    line = readers.get(0).readLine();
+                    announced += joinsIn(line);
+                }
+                System.out.printf("%d joins announced in %d lines%n", announced, notices);
+                assertEquals(n - 1, announced);
+                assertTrue(notices < n / 10, notices + " notices for " + (n - 1) + " joins");
                 sockets.get(0).getOutputStream().write("hello, everyone\n".getBytes(StandardCharsets.UTF_8));
                 String expected = "[" + sender + "] hello, everyone";
                 for (int i = 1; i < n; i++) {
@@ -54,6 +66,15 @@ class ChatLimitsIT {
                 }
             }
         }
+    }
+
+    private static final Pattern JOIN_NOTICE = Pattern.compile("\\* (.+?)(?: and (\\d+) more)? joined \\(\\d+ online\\)");
+
+    /** How many arrivals a {@code * a, b and 3 more joined (n online)} line announces. */
+    private static int joinsIn(String line) {
+        Matcher notice = JOIN_NOTICE.matcher(line);
+        assertTrue(notice.matches(), "not a join notice: " + line);
+        return notice.group(1).split(", ").length + (notice.group(2) == null ? 0 : Integer.parseInt(notice.group(2)));
     }
 
     private static boolean skipNoticesTo(BufferedReader reader, String expected) throws IOException {

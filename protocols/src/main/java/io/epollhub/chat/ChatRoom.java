@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,16 @@ public final class ChatRoom {
     private final AtomicLong messagesReceived = new AtomicLong();
     private final AtomicLong messagesDelivered = new AtomicLong();
     private volatile boolean closing;
+    /** Joins and leaves waiting for the announcement in progress to be handed out; room executor only. */
+    private final List<Change> unannounced = new ArrayList<>();
+    private boolean announcing;
+    /**
+     * Members admitted and not yet removed, for the counts in notices; room executor only. The group itself drops
+     * a closed channel at once, so its size would let a notice count a leave announced only later.
+     */
+    private int admitted;
+    /** How many nicks one join or leave notice names before it says {@code and <k> more}. */
+    static final int NICKS_PER_NOTICE = 20;
 
     /**
      * @param executor runs joins and leaves one at a time and notifies the group's futures: a single thread
@@ -69,7 +80,8 @@ public final class ChatRoom {
      * Admits a newly connected channel: under a fresh {@code guest-<n>} nick, with a welcome to it and a notice
      * to the others, then runs {@code onAdmitted} on the channel's event loop; or, when the room is full, with
      * {@code ! server full} and a close. The welcome and the join notice are queued to every event loop before
-     * {@code onAdmitted} is, so nothing the newcomer says can overtake them.
+     * {@code onAdmitted} is, so nothing the newcomer says can overtake them. Joins and leaves that arrive while
+     * the last notice is still being handed out are announced together (see {@link #announce}).
      */
     void join(Channel channel, Runnable onAdmitted) {
         executor.execute(() -> admit(channel, onAdmitted));
@@ -91,11 +103,11 @@ public final class ChatRoom {
         } while (nicks.putIfAbsent(key(nick), channel) != null);
         channel.attr(NICK).set(nick);
         members.add(channel);
-        int online = members.size();
+        int online = ++admitted;
         send(channel, "* welcome " + nick + ", " + online + " online. /help lists commands");
-        broadcast(channel, "* " + nick + " joined (" + online + " online)");
         log.debug("chat client {} joined from {}", nick, channel.remoteAddress());
-        channel.eventLoop().execute(onAdmitted);
+        unannounced.add(new Change(true, channel, nick, online, onAdmitted));
+        announce();
     }
 
     /** Removes a member that has closed and tells the others. Does nothing for a channel never admitted. */
@@ -111,9 +123,86 @@ public final class ChatRoom {
         log.debug("chat client {} left", nick);
         nicks.remove(key(nick), channel);
         members.remove(channel);
-        if (!closing) {
-            broadcast(channel, "* " + nick + " left (" + members.size() + " online)");
+        unannounced.add(new Change(false, channel, nick, --admitted, null));
+        announce();
+    }
+
+    /** A join or a leave not announced yet; {@code online} is the count right after it. */
+    private record Change(boolean joined, Channel channel, String nick, int online, Runnable onAdmitted) {
+    }
+
+    /**
+     * On the room's executor: announces the joins and leaves not announced yet, unless the last announcement is
+     * still being handed to the event loops, in which case they wait for it to finish. One at a time: a burst of
+     * n clients joining would otherwise cost n notices to each of up to n members, n² writes that a room of
+     * thousands cannot drain, while the loops fall behind and the notices pile up in memory. Consecutive joins
+     * make one line, as do consecutive leaves ({@code * a, b, c joined (n online)}), so a burst costs one
+     * notice per announcement instead; a lone join or leave is announced at once, as it always was. A lone
+     * newcomer is not told of its own arrival (its welcome did that); in a line naming several, each newcomer
+     * learns of the others. Each newcomer's {@code onAdmitted} runs after the line that announces it is queued.
+     */
+    private void announce() {
+        if (announcing || unannounced.isEmpty()) {
+            return;
         }
+        List<Change> changes = new ArrayList<>(unannounced);
+        unannounced.clear();
+        announcing = true;
+        Announcement announcement = new Announcement();
+        for (int from = 0; from < changes.size(); ) {
+            int to = from + 1;
+            while (to < changes.size() && changes.get(to).joined() == changes.get(from).joined()) {
+                to++;
+            }
+            List<Change> group = changes.subList(from, to);
+            if (!closing) {
+                Change last = group.get(group.size() - 1);
+                String line = "* " + nickList(group) + (last.joined() ? " joined (" : " left (") + last.online() + " online)";
+                Channel except = group.size() == 1 ? last.channel() : null;
+                broadcast(except, except != null ? except.alloc() : ByteBufAllocator.DEFAULT, line, announcement);
+            }
+            for (Change change : group) {
+                if (change.onAdmitted() != null) {
+                    change.channel().eventLoop().execute(change.onAdmitted());
+                }
+            }
+            from = to;
+        }
+        announcement.loopDone();
+    }
+
+    /**
+     * Counts the event loops still handing out an announcement's lines, plus one for {@link #announce} itself
+     * until it has queued them all; the last one done lets the room announce what happened meanwhile.
+     */
+    private final class Announcement {
+        private final AtomicInteger loops = new AtomicInteger(1);
+
+        void loopStarted() {
+            loops.incrementAndGet();
+        }
+
+        void loopDone() {
+            if (loops.decrementAndGet() == 0) {
+                executor.execute(() -> {
+                    announcing = false;
+                    announce();
+                });
+            }
+        }
+    }
+
+    /** {@code a, b, c}: at most {@value #NICKS_PER_NOTICE} nicks, then {@code and <k> more}. */
+    private static String nickList(List<Change> group) {
+        StringBuilder names = new StringBuilder();
+        int shown = Math.min(group.size(), NICKS_PER_NOTICE);
+        for (int i = 0; i < shown; i++) {
+            names.append(i == 0 ? "" : ", ").append(group.get(i).nick());
+        }
+        if (group.size() > shown) {
+            names.append(" and ").append(group.size() - shown).append(" more");
+        }
+        return names.toString();
     }
 
     static String nickOf(Channel channel) {
@@ -123,13 +212,13 @@ public final class ChatRoom {
     /** Sends {@code [nick] text} to every member but the sender. */
     void say(Channel sender, String text) {
         messagesReceived.incrementAndGet();
-        messagesDelivered.addAndGet(broadcast(sender, "[" + nickOf(sender) + "] " + text));
+        messagesDelivered.addAndGet(broadcast(sender, sender.alloc(), "[" + nickOf(sender) + "] " + text, null));
     }
 
     /** Sends {@code * nick action} to every member but the sender. */
     void act(Channel sender, String action) {
         messagesReceived.incrementAndGet();
-        messagesDelivered.addAndGet(broadcast(sender, "* " + nickOf(sender) + " " + action));
+        messagesDelivered.addAndGet(broadcast(sender, sender.alloc(), "* " + nickOf(sender) + " " + action, null));
     }
 
     Rename rename(Channel channel, String wanted) {
@@ -148,7 +237,7 @@ public final class ChatRoom {
         }
         channel.attr(NICK).set(wanted);
         send(channel, "* you are now " + wanted);
-        broadcast(channel, "* " + old + " is now " + wanted);
+        broadcast(channel, channel.alloc(), "* " + old + " is now " + wanted, null);
         return Rename.DONE;
     }
 
@@ -189,15 +278,17 @@ public final class ChatRoom {
     }
 
     /**
-     * Writes {@code line} to every member but {@code sender}: encoded once, one task per event loop (not per
-     * member) carrying the shared buffer, each member getting a retained duplicate. Fewer cross-thread wake-ups
-     * is what keeps a fan-out to thousands cheap. Returns the number of recipients.
+     * Writes {@code line} to every member but {@code except} (nobody when {@code null}): encoded once with
+     * {@code alloc}, one task per event loop (not per member) carrying the shared buffer, each member getting a
+     * retained duplicate. Fewer cross-thread wake-ups is what keeps a fan-out to thousands cheap. Each loop
+     * reports to {@code announcement}, if given, when its members have their copies. Returns the number of
+     * recipients.
      */
-    private int broadcast(Channel sender, String line) {
+    private int broadcast(Channel except, ByteBufAllocator alloc, String line, Announcement announcement) {
         Map<EventLoop, List<Channel>> byLoop = new IdentityHashMap<>();
         int recipients = 0;
         for (Channel member : members) {
-            if (member != sender) {
+            if (member != except) {
                 byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(member);
                 recipients++;
             }
@@ -205,16 +296,19 @@ public final class ChatRoom {
         if (byLoop.isEmpty()) {
             return 0;
         }
-        ByteBuf encoded = ChatLines.encode(sender.alloc(), line);
+        ByteBuf encoded = ChatLines.encode(alloc, line);
         try {
             for (Map.Entry<EventLoop, List<Channel>> entry : byLoop.entrySet()) {
                 ByteBuf shared = encoded.retainedDuplicate();
                 List<Channel> onLoop = entry.getValue();
                 EventLoop loop = entry.getKey();
+                if (announcement != null) {
+                    announcement.loopStarted();
+                }
                 if (loop.inEventLoop()) {
-                    deliver(shared, onLoop);
+                    deliver(shared, onLoop, announcement);
                 } else {
-                    loop.execute(() -> deliver(shared, onLoop));
+                    loop.execute(() -> deliver(shared, onLoop, announcement));
                 }
             }
         } finally {
@@ -223,13 +317,16 @@ public final class ChatRoom {
         return recipients;
     }
 
-    private static void deliver(ByteBuf shared, List<Channel> recipients) {
+    private static void deliver(ByteBuf shared, List<Channel> recipients, Announcement announcement) {
         try {
             for (Channel recipient : recipients) {
                 recipient.writeAndFlush(shared.retainedDuplicate(), recipient.voidPromise());
             }
         } finally {
             shared.release();
+            if (announcement != null) {
+                announcement.loopDone();
+            }
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +90,34 @@ class ChatServerHandlerTest {
         EmbeddedChannel b = connect(SETTINGS);
         assertEquals(List.of("* welcome guest-2, 2 online. /help lists commands"), lines(b));
         assertEquals(List.of("* guest-2 joined (2 online)"), lines(a));
+    }
+
+    @Test
+    void joinsAndLeavesArrivingWhileOneIsAnnouncedAreAnnouncedTogetherAndInOrder() {
+        ChatSettings roomy = new ChatSettings(64, 100, 4096, Duration.ZERO, 0);
+        EmbeddedChannel first = firstOfARoomRunByHand(roomy);
+        List<EmbeddedChannel> burst = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            burst.add(connect(roomy)); // guest-2 .. guest-24, their admissions queued on the room's thread
+        }
+        roomThread.runPendingTasks();
+        // guest-2 is announced alone; the 22 admitted while that was handed out make one line, 20 of them named.
+        String named = IntStream.rangeClosed(3, 22).mapToObj(i -> "guest-" + i).collect(Collectors.joining(", "));
+        String together = "* " + named + " and 2 more joined (24 online)";
+        assertEquals(List.of("* guest-2 joined (2 online)", together), lines(first));
+        assertEquals(List.of("* welcome guest-2, 2 online. /help lists commands", together), lines(burst.get(0)));
+        // Each newcomer learns of the others who came with it, and may speak only once that line is on its way.
+        assertEquals(List.of("* welcome guest-24, 24 online. /help lists commands", together), lines(burst.get(22)));
+        burst.get(22).writeInbound(utf8("hi\n"));
+        assertEquals(List.of("[guest-24] hi"), lines(first));
+
+        burst.get(0).close();
+        burst.get(1).close();
+        burst.get(2).close();
+        burst.get(3).writeInbound(utf8("/nick zed\n"));
+        roomThread.runPendingTasks();
+        assertEquals(List.of("* guest-5 is now zed", "* guest-2 left (23 online)", "* guest-3, guest-4 left (21 online)"),
+                lines(first));
     }
 
     @Test
