@@ -151,7 +151,7 @@ final class FileStore {
      */
     Path createTemp(HttpRequest request, Path path) throws Exception {
         Path parent = path.getParent();
-        SafePath.checkLinks(realBase, parent);
+        SafePath.checkLinks(realBase, path); // the target itself too: PATCH appends through a symlink
         if (fileInTheWay(parent)) {
             throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a file is in the way");
         }
@@ -201,6 +201,7 @@ final class FileStore {
         HttpMethod method = request.method();
         return locked(path, () -> {
             try {
+                SafePath.checkLinks(realBase, path); // a symlink leading out may have been placed there meanwhile
                 FileVersion current = FileVersion.ofFile(path);
                 HttpResponseStatus refused = writeRefusal(request, current);
                 if (refused != null) {

@@ -280,6 +280,21 @@ class HttpRoutesTest {
         assertEquals(403, get("/static/leak.txt").status());
     }
 
+    @Test
+    void noWriteGoesThroughASymlinkLeadingOutside() throws Exception {
+        Files.createSymbolicLink(filesDir.resolve("secret"), root.resolve("secret.txt"));
+        assertEquals(403, send("PATCH", "/files/secret", "+appended").status());
+        assertEquals(403, send("PUT", "/files/secret", "replaced").status());
+        assertEquals(403, http.request("PUT", "/files/secret", "If-Match: *\r\n", "replaced").status());
+        assertEquals(403, send("POST", "/files/secret", "posted").status());
+        assertEquals(403, http.exchange("DELETE /files/secret HTTP/1.1\r\nHost: t\r\n\r\n").status());
+        assertEquals("outside", Files.readString(root.resolve("secret.txt")));
+        assertTrue(Files.isSymbolicLink(filesDir.resolve("secret")));
+        try (Stream<Path> left = Files.list(filesDir)) {
+            assertEquals(List.of(filesDir.resolve("secret")), left.toList(), "no temporary file left");
+        }
+    }
+
     // Static files
 
     @Test
