@@ -36,6 +36,7 @@ final class FileStore {
     static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
     static final String TEMP_PREFIX = ".epollhub-upload-";
     static final String DIRECTORY_TARGET = "A path ending in / names a directory; uploads need a file name\n";
+    static final String NAME_TOO_LONG = "A file or directory name is longer than " + SafePath.NAME_MAX + " bytes\n";
     /** An upload's mode, less the process's umask: rw-r--r-- under the usual 022. */
     static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -71,6 +72,11 @@ final class FileStore {
         if (path.equals(base) || SafePath.namesDirectory(rawPath)) {
             // The API serves and takes files only: a target ending in "/" is never one, whatever the disk holds.
             reply.send(write ? Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, DIRECTORY_TARGET)
+                    : Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+            return Exchange.DISCARD_BODY;
+        }
+        if (SafePath.nameTooLong(path)) {
+            reply.send(write ? Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, NAME_TOO_LONG)
                     : Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
             return Exchange.DISCARD_BODY;
         }

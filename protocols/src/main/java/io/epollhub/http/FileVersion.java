@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,6 +40,11 @@ record FileVersion(String etag, long modifiedMillis, long size) {
             return attributes.isRegularFile() ? of(attributes) : null;
         } catch (NoSuchFileException e) {
             return null;
+        } catch (FileSystemException e) {
+            if (path.getParent() != null && !Files.isDirectory(path.getParent())) {
+                return null; // ENOTDIR: the path goes through a file, so nothing is there
+            }
+            throw e;
         }
     }
 

@@ -3,6 +3,8 @@ package io.epollhub.http;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,7 +27,20 @@ final class SafePath {
         }
     }
 
+    /** The longest file name Linux file systems take (NAME_MAX), in bytes. */
+    static final int NAME_MAX = 255;
+
     private SafePath() {
+    }
+
+    /** Whether a name in {@code path} is longer than any file system takes: no such file can exist or be made. */
+    static boolean nameTooLong(Path path) {
+        for (Path name : path) {
+            if (name.toString().getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The lexical checks, no file-system access: safe on an event loop. */
@@ -73,15 +88,15 @@ final class SafePath {
 
     /**
      * Follows symlinks from the deepest part of {@code path} that exists: refused if that leads out of
-     * {@code realBase}. Touches the file system: blocking executor only.
+     * {@code realBase}, or nowhere. Touches the file system: blocking executor only.
      */
     static void checkLinks(Path realBase, Path path) throws Refused, IOException {
         Path existing = deepestExisting(path);
         Path real;
         try {
             real = existing == null ? null : existing.toRealPath();
-        } catch (java.nio.file.NoSuchFileException e) {
-            real = null; // a dangling symlink
+        } catch (FileSystemException e) {
+            real = null; // a dangling symlink, or a loop of them: it leads nowhere inside
         }
         if (real == null || !real.startsWith(realBase)) {
             throw new Refused(HttpResponseStatus.FORBIDDEN, "symlink leads outside the base directory");

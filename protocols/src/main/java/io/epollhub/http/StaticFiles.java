@@ -63,6 +63,10 @@ final class StaticFiles {
         }
         try {
             Path path = SafePath.lexical(base, rawPath);
+            if (SafePath.nameTooLong(path)) {
+                reply.send(Responses.status(request.protocolVersion(), HttpResponseStatus.NOT_FOUND));
+                return Exchange.DISCARD_BODY;
+            }
             boolean directory = SafePath.namesDirectory(rawPath);
             FileStore.run(reply, blocking, () -> serve(request, reply, path, directory));
         } catch (SafePath.Refused refused) {

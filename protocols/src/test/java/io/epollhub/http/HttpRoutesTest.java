@@ -295,6 +295,36 @@ class HttpRoutesTest {
         }
     }
 
+    static Stream<Arguments> pathsNoFileCanHave() {
+        String longest = "n".repeat(255); // NAME_MAX bytes
+        String tooLong = "n".repeat(256);
+        String tooLongInUtf8 = "%C3%A9".repeat(128); // 128 characters, 256 bytes
+        return Stream.of(
+                Arguments.of("GET", "/files/a.txt/b", null, 404), Arguments.of("HEAD", "/files/a.txt/b", null, 404),
+                Arguments.of("DELETE", "/files/a.txt/b", null, 404), Arguments.of("GET", "/static/hello.txt/x", null, 404),
+                Arguments.of("GET", "/files/" + tooLong, null, 404), Arguments.of("DELETE", "/files/" + tooLong, null, 404),
+                Arguments.of("PUT", "/files/" + tooLong, "x", 400), Arguments.of("PATCH", "/files/d/" + tooLong, "x", 400),
+                Arguments.of("POST", "/files/" + tooLongInUtf8, "x", 400), Arguments.of("GET", "/files/" + tooLongInUtf8, null, 404),
+                Arguments.of("PUT", "/files/" + tooLong + "/a", "x", 400), Arguments.of("GET", "/static/" + tooLong, null, 404),
+                Arguments.of("PUT", "/files/" + longest, "x", 201), Arguments.of("GET", "/files/loop", null, 403),
+                Arguments.of("PUT", "/files/loop", "x", 403), Arguments.of("GET", "/static/loop", null, 403));
+    }
+
+    /** A client's mistake the file system reports (ENOTDIR, ENAMETOOLONG, ELOOP): a 4xx, not a 500 and a close. */
+    @ParameterizedTest(name = "{0} {1} -> {3}")
+    @MethodSource("pathsNoFileCanHave")
+    void pathsNoFileCanHaveAreTheClientsMistake(String method, String target, String body, int status) throws Exception {
+        Files.writeString(filesDir.resolve("a.txt"), "a");
+        Files.createSymbolicLink(filesDir.resolve("loop"), filesDir.resolve("loop"));
+        Files.createSymbolicLink(staticDir.resolve("loop"), staticDir.resolve("loop"));
+        Response response = http.request(method, target, "", body);
+        assertEquals(status, response.status());
+        assertTrue(http.channel.isOpen(), "the connection stays open");
+        try (Stream<Path> made = Files.list(filesDir)) {
+            assertEquals(status == 201 ? 3 : 2, made.count(), "nothing made but what was asked for");
+        }
+    }
+
     // Static files
 
     @Test
