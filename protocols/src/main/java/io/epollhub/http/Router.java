@@ -1,5 +1,7 @@
 package io.epollhub.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -89,7 +91,7 @@ final class Router {
                 String agent = request.headers().get(HttpHeaderNames.USER_AGENT);
                 reply.send(agent == null
                         ? Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "No User-Agent header\n")
-                        : Responses.text(request.protocolVersion(), HttpResponseStatus.OK, agent));
+                        : userAgent(request.protocolVersion(), agent));
             }
             return Exchange.DISCARD_BODY;
         }
@@ -164,6 +166,17 @@ final class Router {
         } catch (IllegalArgumentException e) {
             reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "Malformed percent-encoding\n"));
         }
+    }
+
+    /**
+     * The field's bytes as the client sent them: the decoder keeps each byte as one character (ISO-8859-1), so a
+     * UTF-8 agent comes back as sent, not encoded twice. Labelled UTF-8 only when it is; other bytes (obs-text,
+     * RFC 9110 section 5.5) come back as they are, labelled as bytes.
+     */
+    private static FullHttpResponse userAgent(HttpVersion version, String agent) {
+        ByteBuf body = Unpooled.copiedBuffer(agent, CharsetUtil.ISO_8859_1);
+        return Responses.full(version, HttpResponseStatus.OK,
+                ByteBufUtil.isText(body, CharsetUtil.UTF_8) ? Responses.TEXT_PLAIN_UTF8 : Responses.OCTET_STREAM, body);
     }
 
     /** Answers after the delay on the connection's own event loop: a timer, not a blocked thread. */

@@ -89,6 +89,16 @@ class HttpRoutesTest {
         assertEquals("curl/8.0", get("/user-agent", "User-Agent: curl/8.0\r\n").body());
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "curl/8.0|text/plain; charset=utf-8", "caf\u00c3\u00a9/1.0 (\u00e2\u0082\u00ac)|text/plain; charset=utf-8",
+            "old/\u00ff\u00e9|application/octet-stream"})
+    void userAgentBytesComeBackAsSent(String agent, String type) {
+        Response response = get("/user-agent", "User-Agent: " + agent + "\r\n"); // each char one byte on the wire
+        assertEquals(agent, response.body());
+        assertEquals(type, response.header("content-type"));
+    }
+
     @Test
     void sleepAnswersOnTheLoopTimerAndHoldsLaterRequestsInOrder() {
         http.send("GET /sleep?ms=50 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
