@@ -7,10 +7,12 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -168,17 +170,51 @@ final class FileStore {
         if (refused != null) {
             throw new SafePath.Refused(refused, "precondition failed or file exists");
         }
+        for (int attempt = 1; ; attempt++) {
+            makeDirectories(parent);
+            try {
+                // Readable by others as any file made with open(2)'s usual 0666 less the umask, not the temp file's 0600.
+                return Files.createTempFile(parent, TEMP_PREFIX, ".tmp", FILE_MODE);
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                // An upload that made the same directories was aborted and removed them meanwhile: make them again.
+            }
+        }
+    }
+
+    private void makeDirectories(Path dir) throws Exception {
         try {
-            Files.createDirectories(parent);
+            Files.createDirectories(dir);
         } catch (FileSystemException e) { // EEXIST or ENOTDIR: did a file race in where a directory should be?
-            if (fileInTheWay(parent)) {
+            if (fileInTheWay(dir)) {
                 throw new SafePath.Refused(HttpResponseStatus.CONFLICT, "a file is in the way");
             }
             throw e;
         }
-        SafePath.checkLinks(realBase, parent); // a symlink raced in while the directories were made
-        // Readable by others as any file made with open(2)'s usual 0666 less the umask, not the temp file's 0600.
-        return Files.createTempFile(parent, TEMP_PREFIX, ".tmp", FILE_MODE);
+        SafePath.checkLinks(realBase, dir); // a symlink raced in while the directories were made
+    }
+
+    /** The outermost of {@code dir} and its parents that does not exist yet, or {@code null}: what an upload makes. */
+    static Path firstMissing(Path dir) {
+        Path existing = SafePath.deepestExisting(dir);
+        return existing == null || existing.equals(dir) || !Files.isDirectory(existing) ? null
+                : existing.resolve(dir.getName(existing.getNameCount()));
+    }
+
+    /**
+     * Removes the directories an upload to {@code path} made from {@code made} down, now that it left nothing in them;
+     * any that holds something (another upload's file) stays, with its parents.
+     */
+    static void removeMadeDirectories(Path path, Path made) throws IOException {
+        for (Path dir = path.getParent(); made != null && dir != null && dir.startsWith(made); dir = dir.getParent()) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            }
+        }
     }
 
     /** The nearest existing one of {@code dir} and its parents is not a directory. */

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A POST, PUT or PATCH body on its way to disk: each chunk is written to a temporary file as it arrives, in
  * order, on the blocking executor, never gathered in memory. When more than {@value #PAUSE_BYTES} bytes wait
  * for the disk, the connection stops reading until they are down to {@value #RESUME_BYTES}. A connection lost
- * mid-body leaves neither a partial target nor the temporary file.
+ * mid-body, or one refused as too large, leaves neither a partial target nor the temporary file, nor the directories
+ * made for it.
  */
 final class Upload implements Exchange {
 
@@ -32,6 +33,8 @@ final class Upload implements Exchange {
     private final AtomicLong waiting = new AtomicLong();
     // Touched only on the disk executor, one task at a time.
     private Path temp;
+    /** The outermost directory this upload made for its target, removed again if the upload does not complete. */
+    private Path madeDirectory;
     private FileChannel channel;
     private boolean failed;
     private volatile boolean aborted;
@@ -46,6 +49,7 @@ final class Upload implements Exchange {
 
     private void open() {
         attempt(() -> {
+            madeDirectory = FileStore.firstMissing(path.getParent());
             temp = store.createTemp(reply.request, path);
             channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         });
@@ -90,6 +94,10 @@ final class Upload implements Exchange {
             channel = null;
             HttpResponseStatus status = store.commit(reply.request, temp, path);
             temp = null;
+            if (status != HttpResponseStatus.CREATED && status != HttpResponseStatus.NO_CONTENT) {
+                FileStore.removeMadeDirectories(path, madeDirectory); // refused as it committed: nothing written
+            }
+            madeDirectory = null;
             FullHttpResponse response = status == HttpResponseStatus.NO_CONTENT
                     ? Responses.empty(reply.request.protocolVersion(), status)
                     : Responses.status(reply.request.protocolVersion(), status);
@@ -134,6 +142,10 @@ final class Upload implements Exchange {
             if (temp != null) {
                 Files.deleteIfExists(temp);
                 temp = null;
+            }
+            if (madeDirectory != null) {
+                FileStore.removeMadeDirectories(path, madeDirectory);
+                madeDirectory = null;
             }
         } catch (Exception e) {
             reply.fail(e);

@@ -163,6 +163,38 @@ class HttpRoutesTest {
     }
 
     @Test
+    void aChunkedBodyOverTheLimitLeavesNoDirectoryMadeForIt() throws Exception {
+        Files.createDirectories(filesDir.resolve("kept"));
+        Response response = http.exchange("PUT /files/kept/new/deeper/big HTTP/1.1\r\nHost: t\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n400\r\n" + "x".repeat(1024) + "\r\n400\r\n" + "y".repeat(1024) + "\r\n0\r\n\r\n");
+        assertEquals(413, response.status());
+        try (Stream<Path> left = Files.list(filesDir.resolve("kept"))) {
+            assertEquals(List.of(), left.toList(), "what was there stays, what the upload made goes");
+        }
+    }
+
+    @Test
+    void anUploadCutOffMidBodyLeavesNoDirectoryMadeForIt() throws Exception {
+        http.send("PUT /files/new/cut HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
+        http.channel.close();
+        try (Stream<Path> left = Files.list(filesDir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void aDirectoryAnotherUploadUsesStays() throws Exception {
+        http.send("PUT /files/new/cut HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
+        try (HttpHarness other = new HttpHarness(HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir))) {
+            assertEquals(201, other.request("PUT", "/files/new/kept", "", "whole").status());
+        }
+        http.channel.close();
+        try (Stream<Path> left = Files.list(filesDir.resolve("new"))) {
+            assertEquals(List.of(filesDir.resolve("new/kept")), left.toList());
+        }
+    }
+
+    @Test
     void expectContinueOverTheLimitIs413BeforeTheBody() {
         Response response = http.exchange("PUT /files/a HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4096\r\n\r\n");
         assertEquals(413, response.status());
