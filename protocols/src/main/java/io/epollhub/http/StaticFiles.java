@@ -8,8 +8,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -98,7 +100,8 @@ final class StaticFiles {
      * {@code Range} asked for (206, or 416 with {@code Content-Range: bytes *}{@code /size}) unless {@code If-Range}
      * names another version. Shared with the files API.
      */
-    static void send(Reply reply, Path file, FileVersion current, CharSequence contentType) throws IOException {
+    static void send(Reply reply, Path file, FileVersion current, CharSequence contentType)
+            throws IOException, SafePath.Refused {
         HttpRequest request = reply.request;
         HttpVersion version = request.protocolVersion();
         long size = current.size();
@@ -113,7 +116,7 @@ final class StaticFiles {
             reply.send(response);
             return;
         }
-        RandomAccessFile body = new RandomAccessFile(file.toFile(), "r");
+        RandomAccessFile body = open(file);
         HttpResponse head;
         if (range == null) {
             head = Responses.head(version, HttpResponseStatus.OK, contentType, size);
@@ -125,5 +128,20 @@ final class StaticFiles {
         head.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
         current.addTo(head.headers());
         reply.sendFile(head, body, range.first(), range.length());
+    }
+
+    /** RandomAccessFile says FileNotFoundException for every failed open(2): the two a client meets are told apart. */
+    private static RandomAccessFile open(Path file) throws IOException, SafePath.Refused {
+        try {
+            return new RandomAccessFile(file.toFile(), "r");
+        } catch (FileNotFoundException e) {
+            if (!Files.exists(file)) {
+                throw new SafePath.Refused(HttpResponseStatus.NOT_FOUND, "removed since its validators were read");
+            }
+            if (!Files.isReadable(file)) {
+                throw new AccessDeniedException(file.toString());
+            }
+            throw e;
+        }
     }
 }

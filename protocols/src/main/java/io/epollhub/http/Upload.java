@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -126,6 +127,10 @@ final class Upload implements Exchange {
             failed = true;
             cleanUp();
             reply.send(Responses.status(reply.request.protocolVersion(), refused.status));
+        } catch (AccessDeniedException e) {
+            failed = true;
+            cleanUp();
+            FileStore.forbidden(reply, e);
         } catch (Exception e) {
             failed = true;
             cleanUp();

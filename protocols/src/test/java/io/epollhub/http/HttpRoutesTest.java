@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Every route and status of the HTTP service, on an EmbeddedChannel, file-system work run inline. */
 class HttpRoutesTest {
@@ -320,6 +323,28 @@ class HttpRoutesTest {
         assertEquals(403, send("PUT", "/files/out/new.txt", "x").status());
         assertFalse(Files.exists(root.resolve("new.txt")));
         assertEquals(403, get("/static/leak.txt").status());
+    }
+
+    /** Files another user made without permissions for the server: the operator's to fix, a 403 to the client. */
+    @Test
+    void whatTheServerMayNotReadOrWriteIs403() throws Exception {
+        assumeFalse("root".equals(System.getProperty("user.name")), "permissions do not bind root");
+        Files.setPosixFilePermissions(Files.writeString(filesDir.resolve("locked.txt"), "x"), Set.of());
+        Files.setPosixFilePermissions(Files.writeString(staticDir.resolve("locked.txt"), "x"), Set.of());
+        Path readOnly = Files.createDirectories(filesDir.resolve("ro"));
+        Files.writeString(readOnly.resolve("kept.txt"), "kept");
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assertEquals(403, get("/files/locked.txt").status());
+            assertEquals(403, get("/static/locked.txt").status());
+            assertEquals(403, send("PUT", "/files/ro/new.txt", "x").status());
+            assertEquals(403, send("PUT", "/files/ro/sub/new.txt", "x").status());
+            assertEquals(403, http.exchange("DELETE /files/ro/kept.txt HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            assertTrue(http.channel.isOpen(), "the connection stays open");
+            assertEquals("kept", Files.readString(readOnly.resolve("kept.txt")));
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x")); // for the clean-up
+        }
     }
 
     @Test
