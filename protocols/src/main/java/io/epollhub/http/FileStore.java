@@ -24,6 +24,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -53,6 +54,8 @@ final class FileStore {
     private final Path realBase;
     private final Executor blocking;
     private final Semaphore[] stripes = new Semaphore[64];
+    /** Directories uploads made that no upload has committed a file into yet: an upload that fails removes them. */
+    private final Set<Path> madeForUploads = ConcurrentHashMap.newKeySet();
 
     FileStore(Path base, Executor blocking) throws IOException {
         this.base = base.toAbsolutePath().normalize();
@@ -202,7 +205,9 @@ final class FileStore {
         }
     }
 
+    /** Makes {@code dir} and the parents it lacks, noting each as made for an upload until one holds a file. */
     private void makeDirectories(Path dir) throws Exception {
+        Path existing = SafePath.deepestExisting(dir);
         try {
             Files.createDirectories(dir);
         } catch (FileSystemException e) { // EEXIST or ENOTDIR: did a file race in where a directory should be?
@@ -211,27 +216,35 @@ final class FileStore {
             }
             throw e;
         }
+        for (Path made = dir; made.startsWith(base) && !made.equals(existing); made = made.getParent()) {
+            madeForUploads.add(made);
+        }
         SafePath.checkLinks(realBase, dir); // a symlink raced in while the directories were made
     }
 
-    /** The outermost of {@code dir} and its parents that does not exist yet, or {@code null}: what an upload makes. */
-    static Path firstMissing(Path dir) {
-        Path existing = SafePath.deepestExisting(dir);
-        return existing == null || existing.equals(dir) || !Files.isDirectory(existing) ? null
-                : existing.resolve(dir.getName(existing.getNameCount()));
-    }
-
     /**
-     * Removes the directories an upload to {@code path} made from {@code made} down, now that it left nothing in them;
-     * any that holds something (another upload's file) stays, with its parents.
+     * An upload to {@code path} ends without a file: the directories uploads made for it go again while they are
+     * empty, whichever upload made them (two aborted uploads into one new directory leave nothing). Any other
+     * directory stays, and so does one holding something, such as another upload's temporary file: that upload
+     * removes it if it fails too.
      */
-    static void removeMadeDirectories(Path path, Path made) throws IOException {
-        for (Path dir = path.getParent(); made != null && dir != null && dir.startsWith(made); dir = dir.getParent()) {
+    void removeMadeDirectories(Path path) throws IOException {
+        for (Path dir = path.getParent(); dir != null && madeForUploads.contains(dir); dir = dir.getParent()) {
             try {
                 Files.delete(dir);
-            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+            } catch (DirectoryNotEmptyException e) {
                 return;
+            } catch (NoSuchFileException e) {
+                // already gone: go on with its parents
             }
+            madeForUploads.remove(dir);
+        }
+    }
+
+    /** An upload to {@code path} committed: its directories hold a file now, and are the user's. */
+    void keepMadeDirectories(Path path) {
+        for (Path dir = path.getParent(); dir != null && madeForUploads.remove(dir); dir = dir.getParent()) {
+            // removed from the set, nothing more to do
         }
     }
 

@@ -34,8 +34,6 @@ final class Upload implements Exchange {
     private final AtomicLong waiting = new AtomicLong();
     // Touched only on the disk executor, one task at a time.
     private Path temp;
-    /** The outermost directory this upload made for its target, removed again if the upload does not complete. */
-    private Path madeDirectory;
     private FileChannel channel;
     private boolean failed;
     private volatile boolean aborted;
@@ -50,7 +48,6 @@ final class Upload implements Exchange {
 
     private void open() {
         attempt(() -> {
-            madeDirectory = FileStore.firstMissing(path.getParent());
             temp = store.createTemp(reply.request, path);
             channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         });
@@ -95,10 +92,11 @@ final class Upload implements Exchange {
             channel = null;
             HttpResponseStatus status = store.commit(reply.request, temp, path);
             temp = null;
-            if (status != HttpResponseStatus.CREATED && status != HttpResponseStatus.NO_CONTENT) {
-                FileStore.removeMadeDirectories(path, madeDirectory); // refused as it committed: nothing written
+            if (status == HttpResponseStatus.CREATED || status == HttpResponseStatus.NO_CONTENT) {
+                store.keepMadeDirectories(path);
+            } else {
+                store.removeMadeDirectories(path); // refused as it committed: nothing written
             }
-            madeDirectory = null;
             FullHttpResponse response = status == HttpResponseStatus.NO_CONTENT
                     ? Responses.empty(reply.request.protocolVersion(), status)
                     : Responses.status(reply.request.protocolVersion(), status);
@@ -148,10 +146,7 @@ final class Upload implements Exchange {
                 Files.deleteIfExists(temp);
                 temp = null;
             }
-            if (madeDirectory != null) {
-                FileStore.removeMadeDirectories(path, madeDirectory);
-                madeDirectory = null;
-            }
+            store.removeMadeDirectories(path);
         } catch (Exception e) {
             reply.fail(e);
         }

@@ -1,5 +1,7 @@
 package io.epollhub.http;
 
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,12 +188,29 @@ class HttpRoutesTest {
     }
 
     @Test
-    void aDirectoryAnotherUploadUsesStays() throws Exception {
-        http.send("PUT /files/new/cut HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
-        try (HttpHarness other = new HttpHarness(HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir))) {
-            assertEquals(201, other.request("PUT", "/files/new/kept", "", "whole").status());
+    void twoUploadsCutOffInOneNewDirectoryLeaveNothing() throws Exception {
+        HttpServerInitializer server = new HttpServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE),
+                HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir));
+        try (HttpHarness first = new HttpHarness(server); HttpHarness second = new HttpHarness(server)) {
+            first.send("PUT /files/new/deep/a HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
+            second.send("PUT /files/new/deep/b HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
+            first.channel.close(); // while the second's temporary file is still in the directory
+            second.channel.close();
         }
-        http.channel.close();
+        try (Stream<Path> left = Files.list(filesDir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void aDirectoryAnotherUploadUsesStays() throws Exception {
+        HttpServerInitializer server = new HttpServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE),
+                HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir));
+        try (HttpHarness cut = new HttpHarness(server); HttpHarness whole = new HttpHarness(server)) {
+            cut.send("PUT /files/new/cut HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
+            assertEquals(201, whole.request("PUT", "/files/new/kept", "", "whole").status());
+            cut.channel.close();
+        }
         try (Stream<Path> left = Files.list(filesDir.resolve("new"))) {
             assertEquals(List.of(filesDir.resolve("new/kept")), left.toList());
         }
