@@ -109,6 +109,7 @@ class EpollhubCommandTest {
             "--shutdown-timeout=999999999m | epollhub: Invalid value for option '--shutdown-timeout': '999999999m' is too long (at most 43200m, 30 days) (see --help)",
             "--idle-timeout=43201m | epollhub: Invalid value for option '--idle-timeout': '43201m' is too long (at most 43200m, 30 days) (see --help)",
             "--max-body=17179869184G | epollhub: Invalid value for option '--max-body': '17179869184G' is too large (see --help)",
+            "--max-body=9223372036854775808 | epollhub: Invalid value for option '--max-body': '9223372036854775808' is too large (see --help)",
             "--log-level=loud | epollhub: invalid log level 'loud' (one of trace, debug, info, warn, error, off)",
             "--http-port=9000 | epollhub: http and chat ports must differ (both are 9000)"})
     void badFlagsExitTwoWithOneLine(String arg, String expected) {
@@ -125,7 +126,8 @@ class EpollhubCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"4096, 4096", "512KiB, 524288", "1MiB, 1048576", "1m, 1048576", "2G, 2147483648", "64 kb, 65536", "8589934591G, 9223372035781033984"})
+    @CsvSource({"4096, 4096", "512KiB, 524288", "1MiB, 1048576", "1m, 1048576", "2G, 2147483648", "64 kb, 65536", "8589934591G, 9223372035781033984",
+            "1099511627776, 1099511627776", "9223372036854775807, 9223372036854775807"})
     void sizes(String text, long expected) {
         assertEquals(expected, new ByteSizeConverter().convert(text));
     }
