@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,31 @@ class ProcessIT {
                 assertTrue(output.contains("epollhub: http port " + port + " is already in use"), output);
                 assertFalse(output.contains("Exception"), "no stack trace for a user error: " + output);
             }
+        }
+    }
+
+    @Test
+    void directoriesTheProcessCannotUseExitTwoWithOneClearLine(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // the server's user gets in
+        Path files = Files.createDirectory(dir.resolve("files"));
+        Path statics = Files.createDirectory(dir.resolve("public"));
+        Files.setPosixFilePermissions(files, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Files.setPosixFilePermissions(statics, PosixFilePermissions.fromString("---------"));
+        try {
+            for (String[] row : new String[][] {
+                    {"--files-dir", files.toString(), "epollhub: files directory " + files + " is not readable and writable"},
+                    {"--static-dir", statics.toString(), "epollhub: static directory " + statics + " is not readable"}}) {
+                try (ServerProcess server = ServerProcess.startUnprivileged("--host", "127.0.0.1", "--http-port", "0",
+                        "--chat-port", "0", row[0], row[1])) {
+                    assertEquals(2, server.awaitExit(20), server.output());
+                    String output = server.output();
+                    assertTrue(output.startsWith(row[2] + " by this process (user "), output);
+                    assertEquals(1, output.strip().lines().count(), "one line: " + output);
+                }
+            }
+        } finally {
+            Files.setPosixFilePermissions(files, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(statics, PosixFilePermissions.fromString("rwx------"));
         }
     }
 

@@ -63,6 +63,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * The same, as a user without privileges: as {@code nobody} (util-linux's {@code setpriv}) when the tests run as
+     * root, whose file-system rights cover everything, else as the tests' own user.
+     */
+    static ServerProcess startUnprivileged(String... args) throws IOException {
+        boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        return start(root ? List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--") : List.of(),
+                List.of(), args);
+    }
+
+    /**
      * The same, but once the start line is read, its output is left unread until {@link #readOutput()}: the pipe
      * fills, as it does under a log collector that falls behind or a terminal paused with Ctrl-S.
      */
