@@ -133,6 +133,27 @@ class ProcessIT {
     }
 
     @Test
+    void filesTheProcessCannotReadExitTwoSayingSo(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // the server's user gets in
+        Path config = Files.writeString(dir.resolve("epollhub.yaml"), "chat-rate: 5\n");
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        for (Path file : List.of(config, cert, key)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        }
+        for (String[] row : new String[][] {
+                {"--config", config.toString(), "epollhub: cannot read config file " + config + ": permission denied"},
+                {"--tls-cert", cert.toString(), "epollhub: cannot read tls cert " + cert + ": permission denied"}}) {
+            try (ServerProcess server = ServerProcess.startUnprivileged("--host", "127.0.0.1", "--http-port", "0",
+                    "--chat-port", "0", "--https-port", "0", "--chat-tls-port", "0", "--tls-key", key.toString(),
+                    row[0], row[1])) {
+                assertEquals(2, server.awaitExit(20), server.output());
+                assertEquals(row[2], server.output().strip());
+            }
+        }
+    }
+
+    @Test
     void eventLoopsTheSystemRefusesExitTwoWithOneClearLine() throws Exception {
         // Each epoll event loop takes three file descriptors: 500 of them cannot fit in 300.
         try (ServerProcess server = ServerProcess.startWithOpenFiles(300, "--host", "127.0.0.1", "--http-port", "0",

@@ -1,5 +1,13 @@
 package io.epollhub.server;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
 /** A setting the user got wrong. Its message is the one line the user sees; the process exits 2. */
 public final class ConfigException extends RuntimeException {
 
@@ -7,5 +15,22 @@ public final class ConfigException extends RuntimeException {
 
     public ConfigException(String message) {
         super(message);
+    }
+
+    /**
+     * Why {@code file} (a {@code what}: "config file", "tls cert") could not be read, in words: the JDK's own
+     * messages are the bare path ({@link AccessDeniedException}) or a decoder's "Input length = 1".
+     */
+    static ConfigException cannotRead(String what, Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new ConfigException(what + " " + file + " does not exist");
+        }
+        if (e instanceof CharacterCodingException) {
+            return new ConfigException(what + " " + file + " is not UTF-8 text");
+        }
+        String reason = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : String.valueOf(e.getMessage());
+        return new ConfigException("cannot read " + what + " " + file + ": " + reason.toLowerCase(Locale.ROOT));
     }
 }

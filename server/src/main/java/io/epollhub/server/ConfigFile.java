@@ -27,6 +27,9 @@ final class ConfigFile {
 
     /** The file's settings by flag name (without {@code --}); a {@link ConfigException} when unreadable. */
     static Map<String, String> load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException("config file " + file + " is a directory");
+        }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String name = file.getFileName().toString();
             if (name.endsWith(".properties")) {
@@ -45,11 +48,14 @@ final class ConfigFile {
                 flatten("", map, settings, file);
             }
             return settings;
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
         } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        } catch (YAMLException | IllegalArgumentException e) {
+            throw ConfigException.cannotRead("config file", file, e);
+        } catch (YAMLException e) {
+            if (e.getCause() instanceof IOException cause) { // SnakeYAML wraps what its reader throws
+                throw ConfigException.cannotRead("config file", file, cause);
+            }
+            throw new ConfigException("config file " + file + " is not valid: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (IllegalArgumentException e) {
             throw new ConfigException("config file " + file + " is not valid: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }

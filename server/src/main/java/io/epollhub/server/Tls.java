@@ -186,6 +186,9 @@ final class Tls implements AutoCloseable {
     }
 
     static X509Certificate[] readChain(Path file) {
+        if (Files.isDirectory(file)) { // else the certificate parser swallows the read error: "not a PEM certificate"
+            throw new ConfigException("cannot read tls cert " + file + ": is a directory");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             X509Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
@@ -198,10 +201,8 @@ final class Tls implements AutoCloseable {
             throw new ConfigException("tls cert " + file + " expired");
         } catch (CertificateNotYetValidException e) {
             throw new ConfigException("tls cert " + file + " is not valid yet");
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException("tls cert " + file + " does not exist");
         } catch (IOException e) {
-            throw new ConfigException("cannot read tls cert " + file + ": " + e.getMessage());
+            throw ConfigException.cannotRead("tls cert", file, e);
         } catch (GeneralSecurityException e) {
             throw new ConfigException("tls cert " + file + " is not a PEM certificate");
         }
@@ -211,10 +212,10 @@ final class Tls implements AutoCloseable {
         String pem;
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException("tls key " + file + " does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException("tls key " + file + " is not a PEM PKCS#8 private key"); // DER, most likely
         } catch (IOException e) {
-            throw new ConfigException("cannot read tls key " + file + ": " + e.getMessage());
+            throw ConfigException.cannotRead("tls key", file, e);
         }
         if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY")) {
             throw new ConfigException("tls key " + file + " is not PKCS#8; convert it: openssl pkcs8 -topk8 -nocrypt -in "

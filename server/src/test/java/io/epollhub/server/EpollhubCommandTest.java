@@ -201,6 +201,24 @@ class EpollhubCommandTest {
         assertEquals(1, result[2].lines().count(), "one line: " + result[2]);
     }
 
+    @ParameterizedTest
+    @CsvSource({"latin1.yaml", "latin1.properties"})
+    void configFilesThatAreNotUtf8AreNamedAsSuch(String name, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve(name),
+                "host=caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String[] result = runCli(Map.of(), "--config", file.toString());
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: config file " + file + " is not UTF-8 text\n", result[2]);
+    }
+
+    @Test
+    void aDirectoryAsConfigFileExitsTwo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] result = runCli(Map.of(), "--config", dir.toString());
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: config file " + dir + " is a directory\n", result[2]);
+    }
+
     @Test
     void missingConfigFileExitsTwo() {
         String[] result = runCli(Map.of(), "--config", "/no/such/epollhub.yaml");

@@ -59,6 +59,12 @@ class TlsFilesTest {
     }
 
     @Test
+    void directoriesAreNamedAsSuch() {
+        assertRefused(dir.toString(), good[1].toString(), "cannot read tls cert " + dir + ": is a directory");
+        assertRefused(good[0].toString(), dir.toString(), "cannot read tls key " + dir + ": is a directory");
+    }
+
+    @Test
     void notACertificate() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.pem"), "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
         assertRefused(junk.toString(), good[1].toString(), "tls cert " + junk + " is not a PEM certificate");
@@ -83,5 +89,7 @@ class TlsFilesTest {
                 "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
         assertRefused(good[0].toString(), encrypted.toString(), "tls key " + encrypted + " is encrypted");
         assertRefused(good[0].toString(), good[0].toString(), "tls key " + good[0] + " is not a PEM PKCS#8 private key");
+        Path der = java.nio.file.Files.write(dir.resolve("key.der"), new byte[] {0x30, (byte) 0x82, (byte) 0xff, 0x01});
+        assertRefused(good[0].toString(), der.toString(), "tls key " + der + " is not a PEM PKCS#8 private key");
     }
 }
