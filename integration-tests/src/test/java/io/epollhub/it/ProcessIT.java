@@ -154,6 +154,27 @@ class ProcessIT {
     }
 
     @Test
+    void aFileTheProcessMayNotOpenIsA403AndOneLine(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // the server's user gets in
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "no");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+        Files.writeString(dir.resolve("open.txt"), "yes");
+        try (ServerProcess server = ServerProcess.startUnprivileged("--host", "127.0.0.1", "--http-port", "0",
+                "--chat-port", "0", "--static-dir", dir.toString()).awaitStarted();
+             HttpConnection http = new HttpConnection(server.http())) {
+            assertEquals(403, http.exchange("GET /static/secret.txt HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            try (HttpConnection again = new HttpConnection(server.http())) {
+                assertEquals("yes", again.exchange("GET /static/open.txt HTTP/1.1\r\nHost: t\r\n\r\n").body());
+            }
+            server.terminate();
+            assertEquals(0, server.awaitExit(20));
+            String output = server.output();
+            assertTrue(output.contains("GET /static/secret.txt: 403, the server has no permission for"), output);
+            assertFalse(output.contains("Exception\n") || output.contains("\tat "), "no stack trace: " + output);
+        }
+    }
+
+    @Test
     void eventLoopsTheSystemRefusesExitTwoWithOneClearLine() throws Exception {
         // Each epoll event loop takes three file descriptors: 500 of them cannot fit in 300.
         try (ServerProcess server = ServerProcess.startWithOpenFiles(300, "--host", "127.0.0.1", "--http-port", "0",
