@@ -86,8 +86,13 @@ class ProcessIT {
     @Test
     void startLineDescribesTheWholeSetup() throws Exception {
         try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
-                "--worker-threads", "3").awaitStarted()) {
+                "--worker-threads", "3", "--header-timeout", "2500ms").awaitStarted()) {
             String output = server.output();
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !output.contains("http: static=")
+                    && System.nanoTime() < end; output = server.output()) {
+                Thread.sleep(20); // the settings line follows the start line
+            }
+            assertTrue(output.contains(" header-timeout=2500ms idle-timeout=1m"), "durations as the flags take them: " + output);
             assertTrue(output.matches("(?s).*epollhub started: transport=\\S+.* boss=1 workers=3 accept=boss http=127\\.0\\.0\\.1:\\d+ chat=127\\.0\\.0\\.1:\\d+.*"),
                     output);
         }

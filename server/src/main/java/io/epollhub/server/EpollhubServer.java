@@ -133,7 +133,7 @@ public final class EpollhubServer {
         HttpConfig http = config.http();
         log.info("http: static={} files={} max-body={} blocking-threads={} header-timeout={} idle-timeout={}",
                 orOff(http.staticDir()), orOff(http.filesDir()), http.maxBody(), http.blockingThreads(),
-                http.headerTimeout(), http.idleTimeout());
+                DurationConverter.format(http.headerTimeout()), DurationConverter.format(http.idleTimeout()));
         return server;
     }
 
