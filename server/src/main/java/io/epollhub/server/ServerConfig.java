@@ -81,7 +81,7 @@ public record ServerConfig(
         if (maxClients < 1) {
             throw new ConfigException("invalid chat max clients " + maxClients + " (must be at least 1)");
         }
-        if (maxPending < 1024 || maxPending > Integer.MAX_VALUE) {
+        if (maxPending < 1024 || maxPending > 1L << 31) {
             throw new ConfigException("invalid chat max pending " + maxPending + " (must be 1KiB-2GiB)");
         }
         if (idleTimeout.isNegative()) {
@@ -90,7 +90,8 @@ public record ServerConfig(
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new ConfigException("invalid chat rate " + rate + " (must be 0 for unlimited, or more)");
         }
-        return new ChatSettings(maxLine, maxClients, (int) maxPending, idleTimeout, rate);
+        // 2GiB itself is one byte past an int: the byte makes no difference, refusing the documented bound would
+        return new ChatSettings(maxLine, maxClients, (int) Math.min(maxPending, Integer.MAX_VALUE), idleTimeout, rate);
     }
 
     /** The documented defaults: every interface, ports 8080 and 9000, the best transport, edge-triggered, the boss accepting. */

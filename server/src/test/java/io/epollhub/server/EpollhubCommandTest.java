@@ -132,6 +132,12 @@ class EpollhubCommandTest {
         assertEquals(expected, new ByteSizeConverter().convert(text));
     }
 
+    @ParameterizedTest
+    @CsvSource({"1KiB, 1024", "2GiB, 2147483647"})
+    void chatMaxPendingTakesBothEndsOfItsRange(String flag, int expected) {
+        assertEquals(expected, parse(Map.of(), "--chat-max-pending", flag).chat().maxPendingBytes());
+    }
+
     @Test
     void filesDirAliasAndItsVariable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         assertEquals(dir.toAbsolutePath(), parse(Map.of("EPOLLHUB_FILES_DIR", dir.toString())).http().filesDir());
