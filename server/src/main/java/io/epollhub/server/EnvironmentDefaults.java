@@ -41,6 +41,20 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         return PREFIX + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * Where {@link #defaultValue} found {@code option}'s value: {@code EPOLLHUB_HTTP_PORT}, {@code the config file},
+     * or {@code null} for the flag's own default. An error about a value the user never typed names its source.
+     */
+    String source(OptionSpec option) {
+        String name = primaryName(option);
+        String value = environment.get(variableFor(name));
+        if (value != null && !value.isBlank()) {
+            return variableFor(name);
+        }
+        String fromFile = file.get(name.substring(2));
+        return fromFile != null && !fromFile.isBlank() ? "the config file" : null;
+    }
+
     @Override
     public String defaultValue(ArgSpec argSpec) {
         if (argSpec instanceof OptionSpec option && primaryName(option).startsWith("--") && !option.usageHelp()

@@ -173,13 +173,27 @@ public final class EpollhubCommand implements Callable<Integer> {
      * Picocli's message, except for an unknown option: that one alone (not the value after it, which picocli
      * reports as unknown too), and the nearest real option when there is one.
      */
-    private static String describe(ParameterException e) {
+    private static String describe(ParameterException e, EnvironmentDefaults defaults, String[] args) {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             List<String> suggestions = unmatched.getSuggestions();
             return "Unknown option: '" + unmatched.getUnmatched().get(0) + "'"
                     + (suggestions.isEmpty() ? "" : ", did you mean " + suggestions.get(0) + "?");
         }
+        if (e.getArgSpec() instanceof OptionSpec option && !given(option, args) && defaults.source(option) != null) {
+            return e.getMessage() + " (from " + defaults.source(option) + ")";
+        }
         return e.getMessage();
+    }
+
+    private static boolean given(OptionSpec option, String[] args) {
+        for (String arg : args) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
@@ -190,12 +204,13 @@ public final class EpollhubCommand implements Callable<Integer> {
             err.println("epollhub: " + e.getMessage());
             return EXIT_CONFIG;
         }
+        EnvironmentDefaults defaults = new EnvironmentDefaults(environment, fileSettings);
         CommandLine cli = commandLine(new EpollhubCommand())
                 .setOut(out)
                 .setErr(err)
-                .setDefaultValueProvider(new EnvironmentDefaults(environment, fileSettings))
+                .setDefaultValueProvider(defaults)
                 .setParameterExceptionHandler((e, ignored) -> {
-                    e.getCommandLine().getErr().println("epollhub: " + describe(e) + " (see --help)");
+                    e.getCommandLine().getErr().println("epollhub: " + describe(e, defaults, args) + " (see --help)");
                     return EXIT_CONFIG;
                 })
                 .setExecutionExceptionHandler((e, cmd, ignored) -> {

@@ -197,7 +197,7 @@ class EpollhubCommandTest {
             "typo.yaml | htp-port: 1 | epollhub: unknown setting 'htp-port' in config file ",
             "list.yaml | host: [a, b] | epollhub: config file ",
             "broken.yaml | 'a: [1' | epollhub: config file ",
-            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port"})
+            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port (a number, 0 for any, or off) (from the config file) (see --help)"})
     void badConfigFilesExitTwo(String name, String content, String message,
                                @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve(name), content + "\n");
@@ -223,6 +223,17 @@ class EpollhubCommandTest {
         String[] result = runCli(Map.of(), "--config", dir.toString());
         assertEquals("2", result[0]);
         assertEquals("epollhub: config file " + dir + " is a directory\n", result[2]);
+    }
+
+    @Test
+    void aBadValueFromTheEnvironmentNamesItsVariable() {
+        String[] result = runCli(Map.of("EPOLLHUB_SHUTDOWN_TIMEOUT", "soon"));
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: Invalid value for option '--shutdown-timeout': 'soon' is not a duration (e.g. 500ms, 5s, 1m)"
+                + " (from EPOLLHUB_SHUTDOWN_TIMEOUT) (see --help)\n", result[2]);
+        result = runCli(Map.of("EPOLLHUB_SHUTDOWN_TIMEOUT", "soon"), "--shutdown-timeout=later");
+        assertEquals("epollhub: Invalid value for option '--shutdown-timeout': 'later' is not a duration (e.g. 500ms, 5s, 1m)"
+                + " (see --help)\n", result[2], "a flag given names no other source");
     }
 
     @Test
