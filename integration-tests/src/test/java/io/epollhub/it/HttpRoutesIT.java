@@ -55,10 +55,10 @@ class HttpRoutesIT {
     @Test
     void aHalfClosedClientIsAnsweredAndItsUploadStored() throws Exception {
         Files.writeString(filesDir.resolve("in.txt"), "stored");
-        // Answered from the blocking pool, after the half-close has been seen.
+        // Answered from the blocking pool, usually after the half-close has been seen (then with Connection: close,
+        // which HttpServerHandlerTest pins down); either way answered whole, then closed: readAllBytes ends.
         String get = halfClosed("GET /files/in.txt HTTP/1.1\r\nHost: t\r\n\r\n");
         assertTrue(get.startsWith("HTTP/1.1 200 OK\r\n") && get.endsWith("\r\n\r\nstored"), get);
-        assertTrue(get.contains("connection: close\r\n"), get);
         String put = halfClosed("PUT /files/up.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
         assertTrue(put.startsWith("HTTP/1.1 201 Created\r\n"), put);
         assertEquals("hello", Files.readString(filesDir.resolve("up.txt")));
