@@ -37,8 +37,12 @@ final class StaticFiles {
             Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"),
             Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"),
             Map.entry("ico", "image/x-icon"), Map.entry("wasm", "application/wasm"), Map.entry("pdf", "application/pdf"),
-            Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"), Map.entry("mp4", "video/mp4"),
-            Map.entry("webm", "video/webm"));
+            Map.entry("avif", "image/avif"), Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"),
+            Map.entry("ttf", "font/ttf"), Map.entry("otf", "font/otf"), Map.entry("mp4", "video/mp4"),
+            Map.entry("webm", "video/webm"), Map.entry("mp3", "audio/mpeg"), Map.entry("ogg", "audio/ogg"),
+            Map.entry("opus", "audio/ogg"), Map.entry("wav", "audio/wav"), Map.entry("m4a", "audio/mp4"),
+            Map.entry("flac", "audio/flac"), Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"),
+            Map.entry("map", "application/json"), Map.entry("webmanifest", "application/manifest+json"));
 
     private final Path base;
     private final Path realBase;
