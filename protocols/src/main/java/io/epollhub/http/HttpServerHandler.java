@@ -240,6 +240,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        boolean askForBody = false;
         if (expect != null) {
             if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
                 // RFC 9110 section 10.1.1: 100-continue is the one expectation there is. The body is discarded.
@@ -247,18 +248,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
                         "Only Expect: 100-continue is understood\n"), false);
                 return;
             }
-            if (request.protocolVersion() != HttpVersion.HTTP_1_0) { // a 1.0 client cannot take an interim answer
-                // The announced body fits (refusal() said so): ask for it. Interim, so not the request's answer.
-                writeBatchAnswers();
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                        Unpooled.EMPTY_BUFFER), ctx.voidPromise());
-            }
+            askForBody = request.protocolVersion() != HttpVersion.HTTP_1_0; // 1.0 cannot take an interim answer
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
+        Reply routed = reply;
         try {
             exchange = router.route(request, reply);
         } catch (RuntimeException e) {
             fail(reply, e);
+        }
+        if (askForBody && reply == routed && !responded && ctx.channel().isActive()) {
+            // The body fits (refusal() said so) and the route has not refused it at once (405, 404, 400): ask for
+            // it. Interim, so not the request's answer. A refusal the route finds later (a failed precondition,
+            // on the blocking pool) still comes after this 100, and the body it did not want is read and dropped.
+            writeBatchAnswers();
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
         }
     }
 

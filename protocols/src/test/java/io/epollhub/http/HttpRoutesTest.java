@@ -229,6 +229,14 @@ class HttpRoutesTest {
         assertEquals(201, Response.parse(sendRaw("hi")).status());
     }
 
+    @Test
+    void expectContinueToARouteThatRefusesAtOnceGetsTheRefusalAndNo100() {
+        Response refused = http.exchange("PUT / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        assertEquals(405, refused.status());
+        Response missing = http.exchange("POST /nowhere HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        assertEquals(404, missing.status());
+    }
+
     private String sendRaw(String bytes) {
         http.send(bytes);
         return http.readAll();
