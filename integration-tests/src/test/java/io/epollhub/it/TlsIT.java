@@ -161,6 +161,9 @@ class TlsIT {
             socket.getInputStream().readAllBytes();
         }
         RunningServer.await(() -> handshakeFailures() == before + 1, 5, "failed handshake not counted");
+        // Counted by listener, named as the start line and the flags name it.
+        assertTrue(server.scrapeMetrics().contains("epollhub_traffic_received_bytes_total{service=\"https\"}"));
+        assertTrue(server.scrapeMetrics().contains("epollhub_traffic_received_bytes_total{service=\"chat-tls\"}"));
     }
 
     private static double handshakeFailures() {

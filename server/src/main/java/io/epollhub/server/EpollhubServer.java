@@ -115,7 +115,7 @@ public final class EpollhubServer {
             server.chatChannel = server.bind("chat", config.chatPort(), chat, null);
             if (server.tls != null) {
                 server.httpsChannel = server.bind("https", config.tls().httpsPort(), http, server.tls::newHttpHandler);
-                server.chatTlsChannel = server.bind("chat tls", config.tls().chatTlsPort(), chat, server.tls::newChatHandler);
+                server.chatTlsChannel = server.bind("chat-tls", config.tls().chatTlsPort(), chat, server.tls::newChatHandler);
             }
         } catch (RuntimeException e) {
             server.releaseResources();

@@ -45,14 +45,14 @@ public record ServerConfig(
         checkPort("http", httpPort);
         checkPort("chat", chatPort);
         checkPort("https", tls.httpsPort());
-        checkPort("chat tls", tls.chatTlsPort());
+        checkPort("chat-tls", tls.chatTlsPort());
         checkDistinct("http", httpPort, "chat", chatPort);
         if (tls.enabled()) {
             checkDistinct("http", httpPort, "https", tls.httpsPort());
-            checkDistinct("http", httpPort, "chat tls", tls.chatTlsPort());
+            checkDistinct("http", httpPort, "chat-tls", tls.chatTlsPort());
             checkDistinct("chat", chatPort, "https", tls.httpsPort());
-            checkDistinct("chat", chatPort, "chat tls", tls.chatTlsPort());
-            checkDistinct("https", tls.httpsPort(), "chat tls", tls.chatTlsPort());
+            checkDistinct("chat", chatPort, "chat-tls", tls.chatTlsPort());
+            checkDistinct("https", tls.httpsPort(), "chat-tls", tls.chatTlsPort());
         }
         if (new InetSocketAddress(host, 0).isUnresolved()) {
             throw new ConfigException("unknown host '" + host + "'");
