@@ -58,6 +58,30 @@ class ProcessIT {
     }
 
     @Test
+    void aSecondSigtermCutsTheDrainShortAsAnExpiredTimeoutWould() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--shutdown-timeout", "60s").awaitStarted();
+             HttpConnection http = new HttpConnection(server.http())) {
+            // One write, so one read: the first answer shows the server holds the second, owed for a minute.
+            http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\nGET /sleep?ms=60000 HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals(200, http.read().status());
+
+            server.terminate();
+            server.awaitOutput("epollhub shutting down: 1 http and 0 chat connections open", 10);
+            assertFalse(server.exitsWithin(1), "the drain waits for the answer owed:\n" + server.output());
+            server.terminate();
+
+            assertEquals(0, server.awaitExit(10), server.output());
+            String output = server.output();
+            assertEquals(1, output.split("received SIGTERM again: closing the remaining connections now", -1).length - 1,
+                    output);
+            assertFalse(output.contains("shutdown timeout of"), "one line says why: " + output);
+            assertTrue(output.strip().endsWith("epollhub stopped"), output);
+            assertTrue(http.closedByServer());
+        }
+    }
+
+    @Test
     void aStalledStandardOutputNeitherStallsTheEventLoopsNorLosesTheirLines() throws Exception {
         int turnedAway = 2_000; // a log line each, about 240 KB in all: several times what a pipe holds
         try (ServerProcess server = ServerProcess.startWithStalledOutput("--host", "127.0.0.1", "--http-port", "0",

@@ -151,6 +151,20 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Whether the process has ended within {@code seconds}, without failing when it has not. */
+    boolean exitsWithin(int seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Waits at most {@code seconds} for {@code text} in the output; fails with the output when it does not come. */
+    void awaitOutput(String text, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!output().contains(text)) {
+            assertTrue(System.nanoTime() < deadline, "no '" + text + "' after " + seconds + " s:\n" + output());
+            Thread.sleep(20);
+        }
+    }
+
     /** Everything the process printed so far, once its output has ended if it has exited. */
     String output() throws InterruptedException {
         if (!process.isAlive()) {

@@ -109,7 +109,7 @@ public final class EpollhubCommand implements Callable<Integer> {
 
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
-            description = "Longest graceful shutdown on SIGTERM/SIGINT (e.g. 500ms, 5s).")
+            description = "Longest graceful shutdown on SIGTERM/SIGINT (e.g. 500ms, 5s); a second signal ends it at once.")
     private Duration shutdownTimeout;
 
     @Option(names = "--static-dir", paramLabel = "DIR",
@@ -285,7 +285,7 @@ public final class EpollhubCommand implements Callable<Integer> {
         Signals.onTermination(() -> {
             server.stop();
             Logging.flush(); // the JVM halts when this hook ends, before main() could
-        });
+        }, server::cutShort);
         server.stopped().join();
         return 0;
     }

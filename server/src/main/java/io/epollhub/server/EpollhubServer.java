@@ -33,9 +33,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -62,6 +64,8 @@ public final class EpollhubServer {
     private final Metrics metrics = new Metrics();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Completed by {@link #cutShort}: the drain ends now, as when the shutdown timeout runs out. */
+    private final CompletableFuture<Void> cutShort = new CompletableFuture<>();
     private final Tls tls;
     private Channel httpChannel;
     private Channel chatChannel;
@@ -268,8 +272,8 @@ public final class EpollhubServer {
 
     /**
      * Stops accepting, tells every chat client {@value #SHUTDOWN_NOTICE}, lets HTTP connections finish the
-     * responses they owe, then closes everything. Bounded by the configured shutdown timeout; safe to call
-     * more than once and from any thread but an event loop.
+     * responses they owe, then closes everything. Bounded by the configured shutdown timeout, or cut short by
+     * {@link #cutShort}; safe to call more than once and from any thread but an event loop.
      */
     public void stop() {
         if (!stopping.compareAndSet(false, true)) {
@@ -287,16 +291,47 @@ public final class EpollhubServer {
                 connection.eventLoop().execute(() -> connection.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
             }
             Future<Void> httpClosed = httpConnections.newCloseFuture();
-            if (!chatClosed.awaitUninterruptibly(remainingMillis(deadline))
-                    || !httpClosed.awaitUninterruptibly(remainingMillis(deadline))) {
-                log.warn("shutdown timeout of {} ms reached: closing {} http and {} chat connections now",
-                        config.shutdownTimeout().toMillis(), httpConnections.size(), chatRoom.size());
+            if (!drained(deadline, chatClosed, httpClosed)) {
+                if (cutShort.isDone()) {
+                    deadline = System.nanoTime(); // nothing more is waited for than after a timeout
+                } else {
+                    log.warn("shutdown timeout of {} ms reached: closing {} http and {} chat connections now",
+                            config.shutdownTimeout().toMillis(), httpConnections.size(), chatRoom.size());
+                }
             }
         } finally {
             releaseResources(deadline);
             log.info("epollhub stopped");
             stopped.complete(null);
         }
+    }
+
+    /**
+     * Ends a {@link #stop} in progress at once, as if its timeout had run out: what is still open is closed. The
+     * caller says why in the log. Before a stop, the stop that follows closes at once too.
+     */
+    public void cutShort() {
+        cutShort.complete(null);
+    }
+
+    /** Whether both services closed every connection before the deadline and before {@link #cutShort}. */
+    private boolean drained(long deadline, Future<Void> chatClosed, Future<Void> httpClosed) {
+        CompletableFuture<Void> both = CompletableFuture.allOf(completion(chatClosed), completion(httpClosed));
+        try {
+            CompletableFuture.anyOf(both, cutShort).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return both.isDone();
+    }
+
+    private static CompletableFuture<Void> completion(Future<Void> future) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        future.addListener(f -> done.complete(null));
+        return done;
     }
 
     private void releaseResources() {

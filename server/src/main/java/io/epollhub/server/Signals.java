@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Runs the graceful shutdown on SIGTERM and SIGINT so that the process can exit 0. A JVM shutdown hook
  * alone would also run the shutdown, but the JVM then exits 128+signal, which supervisors report as a
@@ -28,10 +30,20 @@ final class Signals {
         }
     }
 
-    static void onTermination(Runnable action) {
+    /**
+     * The first SIGTERM or SIGINT runs {@code action} (the graceful shutdown); a later one, while it drains, runs
+     * {@code cutShort}: a second Ctrl-C is the user saying "now", and the drain ends as if its timeout had run out.
+     */
+    static void onTermination(Runnable action, Runnable cutShort) {
+        AtomicBoolean received = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signal -> {
+                    if (received.getAndSet(true)) {
+                        log.warn("received SIG{} again: closing the remaining connections now", signal.getName());
+                        cutShort.run();
+                        return;
+                    }
                     log.info("received SIG{}", signal.getName());
                     Thread stopper = new Thread(action, "epollhub-shutdown");
                     stopper.start();
