@@ -267,6 +267,45 @@ class ProcessIT {
     }
 
     @Test
+    void anAccessLogThatCannotBeWrittenExitsTwoSayingWhy(@TempDir Path dir) throws Exception {
+        // The server's user may create what is missing here; it must not.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path plainFile = Files.writeString(dir.resolve("file.txt"), "");
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path unwritable = Files.writeString(dir.resolve("unwritable.log"), "");
+        Files.setPosixFilePermissions(unwritable, PosixFilePermissions.fromString("r--r--r--"));
+        Path missing = dir.resolve("no-such");
+        for (String[] row : new String[][] {
+                {missing.resolve("access.log").toString(), "no such directory " + missing},
+                {plainFile.resolve("access.log").toString(), plainFile + " is not a directory"},
+                {dir.toString(), "is a directory"},
+                {readOnly.resolve("access.log").toString(), "permission denied in " + readOnly + " (user "},
+                {unwritable.toString(), "permission denied (user "}}) {
+            try (ServerProcess server = ServerProcess.startUnprivileged("--host", "127.0.0.1", "--http-port", "0",
+                    "--chat-port", "0", "--access-log", row[0])) {
+                assertEquals(2, server.awaitExit(20), server.output());
+                String output = server.output();
+                assertTrue(output.startsWith("epollhub: cannot write the access log (--access-log) to " + row[0] + ": " + row[1]),
+                        output);
+                assertEquals(1, output.strip().lines().count(), "one line: " + output);
+            }
+        }
+        assertFalse(Files.exists(missing), "no directory made behind the user's back");
+    }
+
+    @Test
+    void anAccessLogOnStandardOutput() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--access-log", "-").awaitStarted();
+             HttpConnection http = new HttpConnection(server.http())) {
+            assertEquals(200, http.exchange("GET /echo/x HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            server.awaitOutput("127.0.0.1 - - [", 10);
+            assertTrue(server.output().contains("\"GET /echo/x HTTP/1.1\" 200 1 \"-\" \"-\""), server.output());
+        }
+    }
+
+    @Test
     void sighupReloadsTheCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.time.Instant now = java.time.Instant.now();
         java.nio.file.Path[] files = io.epollhub.server.Certificates.server(List.of("localhost"), null,

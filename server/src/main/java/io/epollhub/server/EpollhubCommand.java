@@ -257,9 +257,13 @@ public final class EpollhubCommand implements Callable<Integer> {
         return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
-    /** The settings as parsed, validated; also checks the log level so that every mistake is found before binding. */
+    /**
+     * The settings as parsed, validated; also checks the log level and the access log, so that every mistake is found
+     * before binding.
+     */
     ServerConfig config() {
         Logging.checkLevel(logLevel);
+        Logging.checkAccessLog(accessLog);
         return new ServerConfig(host, httpPort, chatPort, bossThreads, workerThreads, transport, epollMode,
                 reusePort.isOn(), shutdownTimeout,
                 new HttpConfig(staticDir != null ? staticDir : HttpConfig.defaultStaticDir(), filesDir, maxBody,

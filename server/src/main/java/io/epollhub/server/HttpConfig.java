@@ -17,8 +17,8 @@ public record HttpConfig(Path staticDir, Path filesDir, long maxBody, int blocki
             Duration.ofSeconds(60), true);
 
     public HttpConfig {
-        staticDir = directory("static", staticDir, false);
-        filesDir = directory("files", filesDir, true);
+        staticDir = FileChecks.directory("static", staticDir, false);
+        filesDir = FileChecks.directory("files", filesDir, true);
         if (maxBody < 0) {
             throw new ConfigException("invalid max body " + maxBody + " (must not be negative)");
         }
@@ -42,23 +42,5 @@ public record HttpConfig(Path staticDir, Path filesDir, long maxBody, int blocki
 
     public HttpConfig withLimits(long maxBody, Duration headerTimeout, Duration idleTimeout) {
         return new HttpConfig(staticDir, filesDir, maxBody, blockingThreads, headerTimeout, idleTimeout, metrics);
-    }
-
-    /**
-     * Checked with the process's own rights, so that a directory it cannot use is one line at start rather than a
-     * 500 and a stack trace for every request.
-     */
-    private static Path directory(String what, Path dir, boolean writable) {
-        if (dir == null) {
-            return null;
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException(what + " directory " + dir + " does not exist or is not a directory");
-        }
-        if (!Files.isReadable(dir) || !Files.isExecutable(dir) || (writable && !Files.isWritable(dir))) {
-            throw new ConfigException(what + " directory " + dir + " is not " + (writable ? "readable and writable" : "readable")
-                    + " by this process (user " + System.getProperty("user.name") + ")");
-        }
-        return dir.toAbsolutePath().normalize();
     }
 }

@@ -13,6 +13,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import io.epollhub.http.AccessLog;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import java.util.Locale;
  */
 final class Logging {
 
+    private static final String ACCESS_LOG = "the access log (--access-log)";
     static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
     private Logging() {
@@ -34,6 +36,13 @@ final class Logging {
             throw new ConfigException("invalid log level '" + name + "' (one of " + String.join(", ", LEVELS) + ")");
         }
         return level;
+    }
+
+    /** The access log's target, when it is a file the process cannot append to: refused at start. */
+    static void checkAccessLog(String target) {
+        if (target != null && !target.isBlank() && !target.equals("-")) {
+            FileChecks.appendable(ACCESS_LOG, Path.of(target));
+        }
     }
 
     /**
@@ -76,7 +85,7 @@ final class Logging {
         sink.setEncoder(encoder);
         sink.start();
         if (!sink.isStarted()) {
-            throw new ConfigException("cannot write the access log to " + target);
+            throw new ConfigException("cannot write " + ACCESS_LOG + " to " + target);
         }
         Logger access = context.getLogger(AccessLog.LOGGER);
         access.setAdditive(false);
