@@ -13,8 +13,28 @@ public final class ConfigException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String option;
+
     public ConfigException(String message) {
+        this(null, message);
+    }
+
+    private ConfigException(String option, String message) {
         super(message);
+        this.option = option;
+    }
+
+    /**
+     * A value of {@code option} ({@code --chat-max-pending}) out of its range: the message can then say where that
+     * value came from when it was not typed ({@code EPOLLHUB_CHAT_MAX_PENDING}, the config file).
+     */
+    static ConfigException invalid(String option, String message) {
+        return new ConfigException(option, message);
+    }
+
+    /** The option whose value this is about, or {@code null}. */
+    String option() {
+        return option;
     }
 
     /**

@@ -18,18 +18,20 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
 
     private final Map<String, String> environment;
     private final Map<String, String> file;
+    private final String fileName;
 
     EnvironmentDefaults() {
         this(System.getenv());
     }
 
     EnvironmentDefaults(Map<String, String> environment) {
-        this(environment, Map.of());
+        this(environment, Map.of(), null);
     }
 
-    EnvironmentDefaults(Map<String, String> environment, Map<String, String> file) {
+    EnvironmentDefaults(Map<String, String> environment, Map<String, String> file, String fileName) {
         this.environment = environment;
         this.file = file;
+        this.fileName = fileName;
     }
 
     /** The name an option is declared with first: {@code --files-dir}, not its alias {@code --directory}. */
@@ -42,8 +44,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     }
 
     /**
-     * Where {@link #defaultValue} found {@code option}'s value: {@code EPOLLHUB_HTTP_PORT}, {@code the config file},
-     * or {@code null} for the flag's own default. An error about a value the user never typed names its source.
+     * Where {@link #defaultValue} found {@code option}'s value: {@code EPOLLHUB_HTTP_PORT}, {@code http-port in config
+     * file epollhub.yaml}, or {@code null} for the flag's own default. An error about a value the user never typed
+     * names its source.
      */
     String source(OptionSpec option) {
         String name = primaryName(option);
@@ -51,8 +54,9 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
         if (value != null && !value.isBlank()) {
             return variableFor(name);
         }
-        String fromFile = file.get(name.substring(2));
-        return fromFile != null && !fromFile.isBlank() ? "the config file" : null;
+        String key = name.substring(2);
+        String fromFile = file.get(key);
+        return fromFile != null && !fromFile.isBlank() ? key + " in config file " + fileName : null;
     }
 
     @Override

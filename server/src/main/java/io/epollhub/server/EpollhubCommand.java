@@ -179,10 +179,18 @@ public final class EpollhubCommand implements Callable<Integer> {
             return "Unknown option: '" + unmatched.getUnmatched().get(0) + "'"
                     + (suggestions.isEmpty() ? "" : ", did you mean " + suggestions.get(0) + "?");
         }
-        if (e.getArgSpec() instanceof OptionSpec option && !given(option, args) && defaults.source(option) != null) {
-            return e.getMessage() + " (from " + defaults.source(option) + ")";
+        return e.getMessage() + (e.getArgSpec() instanceof OptionSpec option ? fromSource(option, defaults, args) : "");
+    }
+
+    /**
+     * Where {@code option}'s value came from, when the user did not type it: {@code " (from EPOLLHUB_HTTP_PORT)"}.
+     * An error about a value nobody typed names the variable or the file it is in.
+     */
+    private static String fromSource(OptionSpec option, EnvironmentDefaults defaults, String[] args) {
+        if (option == null || given(option, args) || defaults.source(option) == null) {
+            return "";
         }
-        return e.getMessage();
+        return " (from " + defaults.source(option) + ")";
     }
 
     private static boolean given(OptionSpec option, String[] args) {
@@ -197,14 +205,15 @@ public final class EpollhubCommand implements Callable<Integer> {
     }
 
     static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
+        String configPath = configPath(args, environment);
         Map<String, String> fileSettings;
         try {
-            fileSettings = loadConfigFile(args, environment);
+            fileSettings = loadConfigFile(configPath);
         } catch (ConfigException e) {
             err.println("epollhub: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        EnvironmentDefaults defaults = new EnvironmentDefaults(environment, fileSettings);
+        EnvironmentDefaults defaults = new EnvironmentDefaults(environment, fileSettings, configPath);
         CommandLine cli = commandLine(new EpollhubCommand())
                 .setOut(out)
                 .setErr(err)
@@ -214,8 +223,10 @@ public final class EpollhubCommand implements Callable<Integer> {
                     return EXIT_CONFIG;
                 })
                 .setExecutionExceptionHandler((e, cmd, ignored) -> {
-                    if (e instanceof ConfigException) {
-                        cmd.getErr().println("epollhub: " + e.getMessage());
+                    if (e instanceof ConfigException config) {
+                        OptionSpec option = config.option() == null ? null
+                                : cmd.getCommandSpec().findOption(config.option());
+                        cmd.getErr().println("epollhub: " + e.getMessage() + fromSource(option, defaults, args));
                         return EXIT_CONFIG;
                     }
                     throw e;
@@ -223,11 +234,8 @@ public final class EpollhubCommand implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    /**
-     * The {@code --config} file's settings, read before the flags are parsed because its values are the flags'
-     * defaults. Unknown keys are refused, so a typo does not pass silently.
-     */
-    static Map<String, String> loadConfigFile(String[] args, Map<String, String> environment) {
+    /** The {@code --config} file named by the flag or its variable, or {@code null}. */
+    private static String configPath(String[] args, Map<String, String> environment) {
         String path = environment.get(EnvironmentDefaults.variableFor("--config"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
@@ -236,7 +244,15 @@ public final class EpollhubCommand implements Callable<Integer> {
                 path = args[i].substring("--config=".length());
             }
         }
-        if (path == null || path.isBlank()) {
+        return path == null || path.isBlank() ? null : path;
+    }
+
+    /**
+     * The {@code --config} file's settings, read before the flags are parsed because its values are the flags'
+     * defaults. Unknown keys are refused, so a typo does not pass silently.
+     */
+    static Map<String, String> loadConfigFile(String path) {
+        if (path == null) {
             return Map.of();
         }
         Map<String, String> settings = ConfigFile.load(Path.of(path));

@@ -18,25 +18,28 @@ final class FileChecks {
             return null;
         }
         if (!Files.isDirectory(dir)) {
-            throw new ConfigException(what + " directory " + dir + " does not exist or is not a directory");
+            throw ConfigException.invalid("--" + what + "-dir",
+                    what + " directory " + dir + " does not exist or is not a directory");
         }
         if (!Files.isReadable(dir) || !Files.isExecutable(dir) || (writable && !Files.isWritable(dir))) {
-            throw new ConfigException(what + " directory " + dir + " is not " + (writable ? "readable and writable" : "readable")
+            throw ConfigException.invalid("--" + what + "-dir",
+                    what + " directory " + dir + " is not " + (writable ? "readable and writable" : "readable")
                     + " by this process" + user());
         }
         return dir.toAbsolutePath().normalize();
     }
 
     /**
-     * {@code file}, when the process can append to it or create it, and its directory exists: a logger left alone
-     * would create missing directories, or report a failure the user never sees.
+     * Refuses {@code file} unless the process can append to it, or create it in a directory that exists: a logger
+     * left alone would create missing directories, or report a failure the user never sees.
      *
-     * @param what names the file and its option, for the message: {@code the access log (--access-log)}
+     * @param what names the file for the message, with its {@code option}: {@code the access log}
      */
-    static void appendable(String what, Path file) {
+    static void appendable(String option, String what, Path file) {
         String reason = whyNotAppendable(file.toAbsolutePath().normalize());
         if (reason != null) {
-            throw new ConfigException("cannot write " + what + " to " + file + ": " + reason);
+            throw ConfigException.invalid(option,
+                    "cannot write " + what + " (" + option + ") to " + file + ": " + reason);
         }
     }
 

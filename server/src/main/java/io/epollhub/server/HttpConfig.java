@@ -20,10 +20,11 @@ public record HttpConfig(Path staticDir, Path filesDir, long maxBody, int blocki
         staticDir = FileChecks.directory("static", staticDir, false);
         filesDir = FileChecks.directory("files", filesDir, true);
         if (maxBody < 0) {
-            throw new ConfigException("invalid max body " + maxBody + " (must not be negative)");
+            throw ConfigException.invalid("--max-body", "invalid max body " + maxBody + " (must not be negative)");
         }
         if (blockingThreads < 1 || blockingThreads > 1024) {
-            throw new ConfigException("invalid blocking threads " + blockingThreads + " (must be 1-1024)");
+            throw ConfigException.invalid("--blocking-threads",
+                    "invalid blocking threads " + blockingThreads + " (must be 1-1024)");
         }
         if (headerTimeout.isNegative() || idleTimeout.isNegative()) {
             throw new ConfigException("invalid HTTP timeout (must not be negative)");

@@ -24,7 +24,7 @@ import java.util.Locale;
  */
 final class Logging {
 
-    private static final String ACCESS_LOG = "the access log (--access-log)";
+    private static final String ACCESS_LOG = "the access log";
     static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
     private Logging() {
@@ -33,7 +33,8 @@ final class Logging {
     static String checkLevel(String name) {
         String level = name.toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {
-            throw new ConfigException("invalid log level '" + name + "' (one of " + String.join(", ", LEVELS) + ")");
+            throw ConfigException.invalid("--log-level",
+                    "invalid log level '" + name + "' (one of " + String.join(", ", LEVELS) + ")");
         }
         return level;
     }
@@ -41,7 +42,7 @@ final class Logging {
     /** The access log's target, when it is a file the process cannot append to: refused at start. */
     static void checkAccessLog(String target) {
         if (target != null && !target.isBlank() && !target.equals("-")) {
-            FileChecks.appendable(ACCESS_LOG, Path.of(target));
+            FileChecks.appendable("--access-log", ACCESS_LOG, Path.of(target));
         }
     }
 
@@ -85,7 +86,7 @@ final class Logging {
         sink.setEncoder(encoder);
         sink.start();
         if (!sink.isStarted()) {
-            throw new ConfigException("cannot write " + ACCESS_LOG + " to " + target);
+            throw new ConfigException("cannot write " + ACCESS_LOG + " (--access-log) to " + target);
         }
         Logger access = context.getLogger(AccessLog.LOGGER);
         access.setAdditive(false);

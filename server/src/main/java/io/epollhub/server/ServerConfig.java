@@ -55,17 +55,20 @@ public record ServerConfig(
             checkDistinct("https", tls.httpsPort(), "chat-tls", tls.chatTlsPort());
         }
         if (new InetSocketAddress(host, 0).isUnresolved()) {
-            throw new ConfigException("unknown host '" + host + "'");
+            throw ConfigException.invalid("--host", "unknown host '" + host + "'");
         }
         if (bossThreads < 1 || bossThreads > MAX_EVENT_LOOPS) {
-            throw new ConfigException("invalid boss threads " + bossThreads + " (must be 1-" + MAX_EVENT_LOOPS + ")");
+            throw ConfigException.invalid("--boss-threads",
+                    "invalid boss threads " + bossThreads + " (must be 1-" + MAX_EVENT_LOOPS + ")");
         }
         if (workerThreads < 0 || workerThreads > MAX_EVENT_LOOPS) {
-            throw new ConfigException("invalid worker threads " + workerThreads + " (must be 1-" + MAX_EVENT_LOOPS
+            throw ConfigException.invalid("--worker-threads",
+                    "invalid worker threads " + workerThreads + " (must be 1-" + MAX_EVENT_LOOPS
                     + ", or 0 for one per core)");
         }
         if (shutdownTimeout.isNegative()) {
-            throw new ConfigException("invalid shutdown timeout " + shutdownTimeout + " (must not be negative)");
+            throw ConfigException.invalid("--shutdown-timeout",
+                    "invalid shutdown timeout " + shutdownTimeout + " (must not be negative)");
         }
     }
 
@@ -76,19 +79,24 @@ public record ServerConfig(
      */
     public static ChatSettings chatSettings(int maxLine, int maxClients, long maxPending, Duration idleTimeout, double rate) {
         if (maxLine < 1 || maxLine > MAX_CHAT_LINE) {
-            throw new ConfigException("invalid chat max line " + maxLine + " (must be 1-" + MAX_CHAT_LINE + " bytes)");
+            throw ConfigException.invalid("--chat-max-line",
+                    "invalid chat max line " + maxLine + " (must be 1-" + MAX_CHAT_LINE + " bytes)");
         }
         if (maxClients < 1) {
-            throw new ConfigException("invalid chat max clients " + maxClients + " (must be at least 1)");
+            throw ConfigException.invalid("--chat-max-clients",
+                    "invalid chat max clients " + maxClients + " (must be at least 1)");
         }
         if (maxPending < 1024 || maxPending > 1L << 31) {
-            throw new ConfigException("invalid chat max pending " + maxPending + " (must be 1KiB-2GiB)");
+            throw ConfigException.invalid("--chat-max-pending",
+                    "invalid chat max pending " + maxPending + " (must be 1KiB-2GiB)");
         }
         if (idleTimeout.isNegative()) {
-            throw new ConfigException("invalid chat idle timeout " + idleTimeout + " (must not be negative)");
+            throw ConfigException.invalid("--chat-idle-timeout",
+                    "invalid chat idle timeout " + idleTimeout + " (must not be negative)");
         }
         if (!(rate >= 0) || Double.isInfinite(rate)) {
-            throw new ConfigException("invalid chat rate " + rate + " (must be 0 for unlimited, or more)");
+            throw ConfigException.invalid("--chat-rate",
+                    "invalid chat rate " + rate + " (must be 0 for unlimited, or more)");
         }
         // 2GiB itself is one byte past an int: the byte makes no difference, refusing the documented bound would
         return new ChatSettings(maxLine, maxClients, (int) Math.min(maxPending, Integer.MAX_VALUE), idleTimeout, rate);
@@ -137,7 +145,8 @@ public record ServerConfig(
 
     private static void checkPort(String service, int port) {
         if (port != OFF && (port < 0 || port > 65535)) {
-            throw new ConfigException("invalid " + service + " port " + port + " (must be 0-65535, or off)");
+            throw ConfigException.invalid("--" + service + "-port",
+                    "invalid " + service + " port " + port + " (must be 0-65535, or off)");
         }
     }
 

@@ -197,7 +197,7 @@ class EpollhubCommandTest {
             "typo.yaml | htp-port: 1 | epollhub: unknown setting 'htp-port' in config file ",
             "list.yaml | host: [a, b] | epollhub: config file ",
             "broken.yaml | 'a: [1' | epollhub: config file ",
-            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port (a number, 0 for any, or off) (from the config file) (see --help)"})
+            "bad.properties | http-port=abc | epollhub: Invalid value for option '--http-port': 'abc' is not a port (a number, 0 for any, or off) (from http-port in config file "})
     void badConfigFilesExitTwo(String name, String content, String message,
                                @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve(name), content + "\n");
@@ -234,6 +234,32 @@ class EpollhubCommandTest {
         result = runCli(Map.of("EPOLLHUB_SHUTDOWN_TIMEOUT", "soon"), "--shutdown-timeout=later");
         assertEquals("epollhub: Invalid value for option '--shutdown-timeout': 'later' is not a duration (e.g. 500ms, 5s, 1m)"
                 + " (see --help)\n", result[2], "a flag given names no other source");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "EPOLLHUB_CHAT_MAX_PENDING | 0 | --chat-max-pending | invalid chat max pending 0 (must be 1KiB-2GiB)",
+            "EPOLLHUB_HTTP_PORT | 70000 | --http-port | invalid http port 70000 (must be 0-65535, or off)",
+            "EPOLLHUB_BOSS_THREADS | 0 | --boss-threads | invalid boss threads 0 (must be 1-1024)"})
+    void aValueOutOfRangeFromTheEnvironmentNamesItsVariable(String variable, String value, String flag, String message) {
+        String[] result = runCli(Map.of(variable, value));
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: " + message + " (from " + variable + ")\n", result[2]);
+        result = runCli(Map.of(variable, "1"), flag, value);
+        assertEquals("epollhub: " + message + "\n", result[2], "a flag given names no other source");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "epollhub.yaml | 'chat:\n  max-pending: 10' | invalid chat max pending 10 (must be 1KiB-2GiB) (from chat-max-pending",
+            "epollhub.properties | chat-port=65536 | invalid chat port 65536 (must be 0-65535, or off) (from chat-port"})
+    void aValueOutOfRangeFromTheConfigFileNamesTheFileAndKey(String name, String content, String message,
+                                                             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve(name), content + "\n");
+        String[] result = runCli(Map.of(), "--config", file.toString());
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: " + message + " in config file " + file + ")\n", result[2]);
     }
 
     @Test
