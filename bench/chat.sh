@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Chat benchmark: the load generator against epollhub's room and against Redis pub/sub (one channel),
 # interleaved, medians and ratios; then clients reached at p95 < 500 ms, and idle memory per connection.
-#   ROUNDS=5 DURATION=10 STEPS="1000 2000 5000 10000" REACHED_ROUNDS=3 bench/chat.sh
+#   ROUNDS=5 DURATION=10 STEPS="1000 2000 5000 10000 15000" REACHED_ROUNDS=3 bench/chat.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 RECEIVERS=${RECEIVERS:-100}
-STEPS=${STEPS:-"1000 2000 5000 10000"}
+STEPS=${STEPS:-"1000 2000 5000 10000 15000"}
 REACHED_ROUNDS=${REACHED_ROUNDS:-3}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
 PHASES=${PHASES:-"fanout reached idle"}
