@@ -88,11 +88,14 @@ class OperationsIT {
         try (HttpConnection http = new HttpConnection(server.http())) {
             assertEquals("ok\n", http.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").body());
             // A request in flight holds the shutdown in its drain phase; the health check queued behind it
-            // is answered during the drain.
-            http.send("GET /sleep?ms=500 HTTP/1.1\r\nHost: t\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+            // is answered during the drain. One write, so one read: the first answer shows that the server holds
+            // the other two. Stopping before that could find the connection idle and close it, requests unread.
+            http.send("GET / HTTP/1.1\r\nHost: t\r\n\r\nGET /sleep?ms=1000 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals(200, http.read().status());
             Thread stopper = new Thread(server::close);
             stopper.start();
-            assertEquals("slept 500 ms", http.read().body());
+            assertEquals("slept 1000 ms", http.read().body());
             Response health = http.read();
             assertEquals(503, health.status());
             assertEquals("shutting down\n", health.body());
