@@ -187,10 +187,15 @@ class HttpRoutesTest {
         }
     }
 
+    /** One server for two connections: what one upload leaves, the other sees. */
+    private HttpServerInitializer sharedServer() {
+        return new HttpServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE),
+                HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir));
+    }
+
     @Test
     void twoUploadsCutOffInOneNewDirectoryLeaveNothing() throws Exception {
-        HttpServerInitializer server = new HttpServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE),
-                HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir));
+        HttpServerInitializer server = sharedServer();
         try (HttpHarness first = new HttpHarness(server); HttpHarness second = new HttpHarness(server)) {
             first.send("PUT /files/new/deep/a HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
             second.send("PUT /files/new/deep/b HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
@@ -204,8 +209,7 @@ class HttpRoutesTest {
 
     @Test
     void aDirectoryAnotherUploadUsesStays() throws Exception {
-        HttpServerInitializer server = new HttpServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE),
-                HttpSettings.basic(Runnable::run).withDirectories(staticDir, filesDir));
+        HttpServerInitializer server = sharedServer();
         try (HttpHarness cut = new HttpHarness(server); HttpHarness whole = new HttpHarness(server)) {
             cut.send("PUT /files/new/cut HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly ten b");
             assertEquals(201, whole.request("PUT", "/files/new/kept", "", "whole").status());
