@@ -53,7 +53,17 @@ run() {
     pipelined) out=$(timeout 120 wrk -t"$THREADS" -c256 -d"$DURATION" -s "$BENCH_DIR/lua/pipeline.lua" "$url" -- 16) ;;
     close) out=$(timeout 120 wrk -t"$THREADS" -c100 -d"$DURATION" -H 'Connection: close' "$url") ;;
   esac
-  echo "$out" | awk '/Requests\/sec:/ { print $2 }'
+  # wrk counts a 404 or a 500 as a request like any other: a run with one is not a measurement of GET /.
+  if grep -q 'Non-2xx' <<<"$out"; then
+    echo "wrk got error answers from port $port ($mode): $(grep 'Non-2xx' <<<"$out" | tr -s ' ')" >&2
+    exit 1
+  fi
+  # Socket errors are not counted as requests, so they lower the figure rather than raise it; said, not fatal.
+  grep 'Socket errors' <<<"$out" | sed "s/^ */warning: port $port ($mode): wrk /" >&2 || true
+  local rps
+  rps=$(awk '/Requests\/sec:/ { print $2 }' <<<"$out")
+  [ -n "$rps" ] || { echo "wrk measured nothing on port $port ($mode): ${out:-no output}" >&2; exit 1; }
+  echo "$rps"
 }
 
 # warm MODE PORT...: WARMUP of MODE on each server, just before that mode is measured. A JVM recompiles its hot
@@ -70,21 +80,27 @@ warm() {
 }
 
 RESULTS="$WORK/results.tsv"
+# record NAME MODE PORT: one run into the results; a run that got error answers ends the benchmark.
+record() {
+  local rps
+  rps=$(run "$2" "$3") || exit 1
+  echo "$1 $2 $rps" >>"$RESULTS"
+}
 for mode in keepalive pipelined close; do
   echo "# $mode"
   warm "$mode" 18080 $( [ $HAVE_NGINX = yes ] && echo 18081 )
   for round in $(seq 1 "$ROUNDS"); do
-    echo "epollhub $mode $(run "$mode" 18080)" >>"$RESULTS"
-    [ $HAVE_NGINX = yes ] && echo "nginx $mode $(run "$mode" 18081)" >>"$RESULTS"
+    record epollhub "$mode" 18080
+    [ $HAVE_NGINX = yes ] && record nginx "$mode" 18081
   done
 done
 for mode in keepalive pipelined; do
   echo "# transports, $mode"
   warm "$mode" 18080 18082 18083
   for round in $(seq 1 "$ROUNDS"); do
-    echo "edge-$mode $mode $(run "$mode" 18080)" >>"$RESULTS"
-    echo "level-$mode $mode $(run "$mode" 18082)" >>"$RESULTS"
-    echo "nio-$mode $mode $(run "$mode" 18083)" >>"$RESULTS"
+    record "edge-$mode" "$mode" 18080
+    record "level-$mode" "$mode" 18082
+    record "nio-$mode" "$mode" 18083
   done
 done
 
