@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Turns the RESULT lines of bench/results/http.txt and chat.txt into bench/results/ratios.dat and a PNG chart
-# of the ratios against their targets (gnuplot).
+# of the ratios against their targets (gnuplot). RESULTS_DIR reads and writes another directory instead.
 set -euo pipefail
-cd "$(dirname "$0")/results"
+cd "${RESULTS_DIR:-$(dirname "$0")/results}"
 get() { sed -n "s/^RESULT $1.* $2=\([^ ]*\).*/\1/p" "$3" | head -1; }
 {
   echo "# label ratio target"

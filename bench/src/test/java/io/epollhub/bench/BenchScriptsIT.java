@@ -1,0 +1,126 @@
+package io.epollhub.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The benchmark scripts, run for real at a small size: wrk against the release jar and an nginx, the load
+ * generator against the jar and a redis-server, the chart drawn from results. Checks that every figure the
+ * scripts report is there and adds up, not how fast anything is: that is the machine's, and
+ * {@code bench/README.md} reports it from full runs.
+ *
+ * <p>Skipped when a tool the script needs is missing, unless {@code EPOLLHUB_BENCH_TESTS=required} (CI sets it),
+ * where a missing tool fails instead.
+ */
+class BenchScriptsIT {
+
+    private static final Path BENCH = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    private static final String NUMBER = "([0-9.]+)";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void httpComparesTheThreeModesWithNginxAndTheTransports() throws Exception {
+        requireTools("wrk", "nginx");
+        String out = runScript("http.sh", Map.of("ROUNDS", "1", "DURATION", "1s", "WARMUP", "1s"));
+        for (String mode : new String[] {"keepalive", "pipelined", "close"}) {
+            Matcher m = find(out, "RESULT http " + mode + " epollhub=" + NUMBER + " nginx=" + NUMBER + " ratio=" + NUMBER);
+            double epollhub = Double.parseDouble(m.group(1));
+            double nginx = Double.parseDouble(m.group(2));
+            assertTrue(epollhub > 0 && nginx > 0, out);
+            assertEquals(String.format(Locale.ROOT, "%.2f", epollhub / nginx), m.group(3), out);
+        }
+        for (String mode : new String[] {"keepalive", "pipelined"}) {
+            Matcher m = find(out, "RESULT transport " + mode + " edge=" + NUMBER + " level=" + NUMBER + " nio=" + NUMBER);
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(Double.parseDouble(m.group(i)) > 0, out);
+            }
+        }
+    }
+
+    @Test
+    void chatComparesWithRedisReachesItsStepAndMeasuresIdleMemory() throws Exception {
+        requireTools("redis-server", "jcmd", "curl");
+        String out = runScript("chat.sh", Map.of("ROUNDS", "1", "DURATION", "2", "RECEIVERS", "20",
+                "STEPS", "100", "REACHED_ROUNDS", "1", "IDLE_CLIENTS", "500"));
+        Matcher fanout = find(out, "RESULT chat fanout delivered_ratio=" + NUMBER + " p99_epollhub=" + NUMBER
+                + " p99_redis=" + NUMBER);
+        assertTrue(Double.parseDouble(fanout.group(1)) > 0, out);
+        assertEquals("100", find(out, "RESULT chat clients_reached=(\\d+)").group(1), out);
+        Matcher idle = find(out, "RESULT chat idle_bytes_per_connection=(-?\\d+) clients=(\\d+)");
+        assertEquals("500", idle.group(2), out);
+        assertTrue(Integer.parseInt(idle.group(1)) > 0, out);
+    }
+
+    @Test
+    void reportChartsTheRatiosOfTheResults() throws Exception {
+        requireTools("gnuplot");
+        Files.writeString(work.resolve("http.txt"), String.join("\n",
+                "RESULT http keepalive epollhub=120000 nginx=100000 ratio=1.20",
+                "RESULT http pipelined epollhub=900000 nginx=200000 ratio=4.50",
+                "RESULT http close epollhub=27000 nginx=30000 ratio=0.90", ""));
+        Files.writeString(work.resolve("chat.txt"),
+                "RESULT chat fanout delivered_ratio=1.44 p99_epollhub=6229 p99_redis=8615\n");
+        runScript("report.sh", Map.of("RESULTS_DIR", work.toString()));
+
+        String[] ratios = Files.readAllLines(work.resolve("ratios.dat")).stream().skip(1)
+                .map(line -> line.substring(line.lastIndexOf('"') + 1).trim()).toArray(String[]::new);
+        assertArrayEquals(new String[] {"1.20 1.2", "4.50 4", "0.90 1.0", "1.44 1.0"}, ratios);
+        byte[] png = Files.readAllBytes(work.resolve("ratios.png"));
+        assertTrue(png.length > 1000, "a chart, not an empty file: " + png.length + " bytes");
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+    }
+
+    /** Runs a script of {@code bench/} with {@code env} added; returns what it printed, failing on a non-zero exit. */
+    private String runScript(String script, Map<String, String> env) throws IOException, InterruptedException {
+        Path log = work.resolve(script + ".out");
+        ProcessBuilder builder = new ProcessBuilder("bash", BENCH.resolve(script).toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        String out = Files.readString(log);
+        assertTrue(finished, script + " did not finish in 10 minutes:\n" + out);
+        assertEquals(0, process.exitValue(), script + " failed:\n" + out);
+        return out;
+    }
+
+    private static Matcher find(String out, String regex) {
+        Matcher m = Pattern.compile("(?m)^" + regex + "$").matcher(out);
+        assertTrue(m.find(), "no line " + regex + " in:\n" + out);
+        return m;
+    }
+
+    private static void requireTools(String... tools) throws IOException, InterruptedException {
+        boolean required = "required".equals(System.getenv("EPOLLHUB_BENCH_TESTS"));
+        for (String tool : tools) {
+            boolean available = new ProcessBuilder("bash", "-c", "command -v " + tool).start().waitFor() == 0;
+            if (!available && required) {
+                throw new AssertionError(tool + " is required here (EPOLLHUB_BENCH_TESTS=required) but missing");
+            }
+            assumeTrue(available, tool + " not installed: benchmark script test skipped"
+                    + " (apt-get install wrk nginx-light redis-server gnuplot-nox)");
+        }
+    }
+}
