@@ -66,7 +66,7 @@ record FileVersion(String etag, long modifiedMillis, long size) {
         if (validator.startsWith("\"") || validator.startsWith("W/")) {
             return validator.equals(etag);
         }
-        Date date = DateFormatter.parseHttpDate(validator);
+        Date date = Preconditions.httpDate(validator);
         return date != null && date.getTime() == modifiedMillis;
     }
 }

@@ -96,6 +96,14 @@ final class Preconditions {
     /** The field's HTTP date, or {@code null} when absent or not a date (then it is ignored, sections 13.1.3, 13.1.4). */
     private static Date date(HttpHeaders headers, CharSequence name) {
         String value = headers.get(name);
-        return value == null ? null : DateFormatter.parseHttpDate(value);
+        return value == null ? null : httpDate(value);
+    }
+
+    /**
+     * The HTTP date in {@code value}, or {@code null} when it holds none. Netty's parser returns {@code null} for
+     * what is not a date but throws for anything over 64 characters, which no date is.
+     */
+    static Date httpDate(String value) {
+        return value.length() > 64 ? null : DateFormatter.parseHttpDate(value);
     }
 }

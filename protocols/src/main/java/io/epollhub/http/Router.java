@@ -164,8 +164,12 @@ final class Router {
         try {
             reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.OK, PercentDecoder.decode(raw)));
         } catch (IllegalArgumentException e) {
-            reply.send(Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "Malformed percent-encoding\n"));
+            reply.send(malformed(request));
         }
+    }
+
+    private static FullHttpResponse malformed(HttpRequest request) {
+        return Responses.text(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST, "Malformed percent-encoding\n");
     }
 
     /**
@@ -181,7 +185,13 @@ final class Router {
 
     /** Answers after the delay on the connection's own event loop: a timer, not a blocked thread. */
     private static Exchange sleep(HttpRequest request, Reply reply) {
-        List<String> values = new QueryStringDecoder(request.uri()).parameters().get("ms");
+        List<String> values;
+        try {
+            values = new QueryStringDecoder(request.uri()).parameters().get("ms");
+        } catch (IllegalArgumentException e) { // a bad escape anywhere in the query
+            reply.send(malformed(request));
+            return Exchange.DISCARD_BODY;
+        }
         long ms;
         try {
             ms = values == null ? SLEEP_DEFAULT_MS : Long.parseLong(values.get(0));

@@ -27,6 +27,7 @@ class PreconditionsTest {
 
     private static final String MODIFIED = "Fri, 02 Jan 2026 03:04:05 GMT";
     private static final String EARLIER = "Thu, 01 Jan 2026 00:00:00 GMT";
+    private static final String TOO_LONG = EARLIER + ", " + EARLIER + ", " + EARLIER;
 
     @TempDir
     Path root;
@@ -145,7 +146,9 @@ class PreconditionsTest {
             "If-Match: \"nope\"                        ! 412", "If-Match: *                     ! 200",
             "If-Unmodified-Since: " + EARLIER + "      ! 412", "If-Unmodified-Since: " + MODIFIED + " ! 200",
             "If-Unmodified-Since: not a date           ! 200", "If-Match: \"nope\"|If-None-Match: * ! 412",
-            "If-None-Match: *                          ! 304"})
+            "If-None-Match: *                          ! 304",
+            // Netty's date parser throws on more than 64 characters: too long to be a date, so ignored, not a 500.
+            "If-Unmodified-Since: " + TOO_LONG + " ! 200", "If-Modified-Since: " + TOO_LONG + " ! 200"})
     void staticFilePreconditions(String headers, int status) {
         Response response = request("GET", "/static/s.txt", headers, null);
         assertEquals(status, response.status());
