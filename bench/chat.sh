@@ -52,6 +52,11 @@ for target in epollhub $( [ $HAVE_REDIS = yes ] && echo redis ); do
   printf '%-10s %16.0f %10s %10s %10s\n' "$target" "$(med "$target" delivered_per_s)" "$(med "$target" p50_ms)" \
     "$(med "$target" p99_ms)" "$(med "$target" connected)"
 done
+# A server that cut receivers (a slow-consumer limit) delivers to fewer, which flatters the other side's ratio.
+for target in epollhub $( [ $HAVE_REDIS = yes ] && echo redis ); do
+  short=$(grep "target=$target " "$RESULTS" | field connected | awk -v n=$((RECEIVERS + 1)) '$1 != n' | wc -l)
+  [ "$short" -eq 0 ] || echo "warning: $target had fewer than $((RECEIVERS + 1)) clients at the end of $short of $ROUNDS rounds"
+done
 if [ $HAVE_REDIS = yes ]; then
   echo "RESULT chat fanout delivered_ratio=$(ratio "$(med epollhub delivered_per_s)" "$(med redis delivered_per_s)") \
 p99_epollhub=$(med epollhub p99_ms) p99_redis=$(med redis p99_ms)"

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,6 +53,7 @@ class BenchScriptsIT {
                 assertTrue(Double.parseDouble(m.group(i)) > 0, out);
             }
         }
+        assertFalse(out.contains("warning:"), "wrk had socket errors:\n" + out);
     }
 
     @Test
@@ -62,6 +64,7 @@ class BenchScriptsIT {
         Matcher fanout = find(out, "RESULT chat fanout delivered_ratio=" + NUMBER + " p99_epollhub=" + NUMBER
                 + " p99_redis=" + NUMBER);
         assertTrue(Double.parseDouble(fanout.group(1)) > 0, out);
+        assertFalse(out.contains("warning:"), out);
         assertEquals("100", find(out, "RESULT chat clients_reached=(\\d+)").group(1), out);
         Matcher idle = find(out, "RESULT chat idle_bytes_per_connection=(-?\\d+) clients=(\\d+)");
         assertEquals("500", idle.group(2), out);
