@@ -15,6 +15,7 @@ PHASES=${PHASES:-"fanout reached idle"}
 has() { [[ " $PHASES " == *" $1 "* ]]; }
 ulimit -n 20000 2>/dev/null || true
 ensure_jars
+require_free_ports 18090 19090 18091 19091 16379
 
 start_epollhub chat 18090 19090 --chat-max-clients 20000
 HAVE_REDIS=no

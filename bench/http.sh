@@ -12,6 +12,7 @@ WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 ensure_jars
+require_free_ports 18080 18081 18082 18083 19080 19082 19083
 
 # As nginx's listen below has reuseport; NIO cannot. Both defer accept (TCP_DEFER_ACCEPT) until the request
 # arrives: epollhub does for HTTP on epoll, and nginx's "deferred" is the same socket option.

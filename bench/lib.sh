@@ -36,14 +36,28 @@ wait_port() {
   return 1
 }
 
+# require_free_ports PORT...: the scripts use fixed loopback ports; if something already listens on one, the runs
+# would measure it instead, so stop before starting anything.
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is in use: the benchmark needs it free (stop what listens there)" >&2
+      exit 2
+    fi
+  done
+}
+
 # start_epollhub NAME HTTP_PORT CHAT_PORT [flags...]: the release jar in the background.
 start_epollhub() {
-  local name=$1 http=$2 chat=$3
+  local name=$1 http=$2 chat=$3 pid
   shift 3
   java "${EPOLLHUB_JVM[@]}" -jar "$JAR" --host 127.0.0.1 --http-port "$http" --chat-port "$chat" \
     --log-level warn "$@" >"$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
+  pid=$!
+  PIDS+=("$pid")
   wait_port "$http"
+  kill -0 "$pid" 2>/dev/null || { echo "epollhub ($name) exited: $(cat "$WORK/$name.log")" >&2; exit 1; }
 }
 
 # median of the numbers on standard input

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -56,6 +58,19 @@ class BenchScriptsIT {
         assertFalse(out.contains("warning:"), "wrk had socket errors:\n" + out);
     }
 
+    /** Something else on a port the script uses would be measured instead: it stops before starting anything. */
+    @Test
+    void aPortInUseStopsTheBenchmarkBeforeItMeasures() throws Exception {
+        requireTools("wrk");
+        try (ServerSocket squatter = new ServerSocket(18082, 50, InetAddress.getLoopbackAddress())) {
+            Process process = start("http.sh", Map.of("ROUNDS", "1", "DURATION", "1s", "WARMUP", "1s"));
+            String out = finish(process, "http.sh");
+            assertEquals(2, process.exitValue(), out);
+            assertTrue(out.contains("port 18082 is in use: the benchmark needs it free"), out);
+            assertFalse(out.contains("# keepalive"), out);
+        }
+    }
+
     @Test
     void chatComparesWithRedisReachesItsStepAndMeasuresIdleMemory() throws Exception {
         requireTools("redis-server", "jcmd", "curl");
@@ -92,20 +107,29 @@ class BenchScriptsIT {
 
     /** Runs a script of {@code bench/} with {@code env} added; returns what it printed, failing on a non-zero exit. */
     private String runScript(String script, Map<String, String> env) throws IOException, InterruptedException {
-        Path log = work.resolve(script + ".out");
+        Process process = start(script, env);
+        String out = finish(process, script);
+        assertEquals(0, process.exitValue(), script + " failed:\n" + out);
+        return out;
+    }
+
+    private Process start(String script, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("bash", BENCH.resolve(script).toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true).redirectOutput(work.resolve(script + ".out").toFile());
         builder.environment().putAll(env);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    /** Waits for the script (at most 10 minutes, then it and what it started are stopped); returns what it printed. */
+    private String finish(Process process, String script) throws IOException, InterruptedException {
         boolean finished = process.waitFor(10, TimeUnit.MINUTES);
         if (!finished) {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
         }
-        String out = Files.readString(log);
+        String out = Files.readString(work.resolve(script + ".out"));
         assertTrue(finished, script + " did not finish in 10 minutes:\n" + out);
-        assertEquals(0, process.exitValue(), script + " failed:\n" + out);
         return out;
     }
 
