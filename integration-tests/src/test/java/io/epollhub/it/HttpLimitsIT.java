@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,6 +125,83 @@ class HttpLimitsIT {
             assertTrue(received > DOWNLOAD, "the whole file and its head: " + received + " bytes");
             assertTrue(millis > 1_000, "the download took several idle times: " + millis + " ms");
         }
+    }
+
+    /**
+     * A client that pipelines far more requests than it reads answers is read only as fast as it takes them: the
+     * server answers until its write buffer holds more than the high mark, then stops reading, so the answers it
+     * holds stay bounded (before, they grew until the direct memory ran out). Once the client reads, every request
+     * it sent is answered, in order.
+     */
+    @Test
+    void aClientThatSendsButDoesNotReadIsReadOnlyAsFastAsItTakesAnswers() throws Exception {
+        int requests = 150_000; // 4 MB of requests, some 20 MB of answers
+        byte[] request = "GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (RunningServer server = RunningServer.start();
+             Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(64 * 1024);
+            socket.connect(server.http());
+            socket.setSoTimeout(30_000);
+            Thread sender = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    byte[] batch = new byte[request.length * 1000];
+                    for (int i = 0; i < 1000; i++) {
+                        System.arraycopy(request, 0, batch, i * request.length, request.length);
+                    }
+                    for (int sent = 0; sent < requests; sent += 1000) {
+                        out.write(batch); // the kernel's buffers take what the server does not read, up to MBs
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, "pipelining-sender");
+            sender.start();
+
+            double answered = steady(server, "epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"}");
+            assertTrue(answered < requests / 2.0, answered + " of " + requests + " answered while none was taken");
+
+            long taken = countAnswers(socket.getInputStream(), requests);
+            sender.join(10_000);
+            assertEquals(requests, taken, "every request answered once the client reads");
+        }
+    }
+
+    /** The sample's value once it has held still for a second (within 30 s): the server has stopped answering. */
+    private static double steady(RunningServer server, String sample) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Thread.sleep(500); // the first answers are counted
+        double last = server.metric(sample);
+        while (true) {
+            Thread.sleep(1_000);
+            double now = server.metric(sample);
+            if (now == last) {
+                return now;
+            }
+            assertTrue(System.nanoTime() < deadline, "still answering after 30 s: " + now);
+            last = now;
+        }
+    }
+
+    /** Reads until {@code expected} hello answers have come (or the stream ends); returns how many did. */
+    private static long countAnswers(InputStream in, long expected) throws IOException {
+        byte[] marker = "\r\n\r\nHello, World!".getBytes(StandardCharsets.US_ASCII);
+        byte[] buffer = new byte[1 << 16];
+        long count = 0;
+        int matched = 0;
+        for (int n; count < expected && (n = in.read(buffer)) != -1; ) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == marker[matched]) {
+                    if (++matched == marker.length) {
+                        count++;
+                        matched = 0;
+                    }
+                } else {
+                    matched = buffer[i] == marker[0] ? 1 : 0;
+                }
+            }
+        }
+        return count;
     }
 
     /** A server with an idle time of 300 ms and {@link #DOWNLOAD} bytes at {@code /static/big.bin}. */

@@ -7,8 +7,11 @@ import io.epollhub.server.ServerConfig;
 import io.epollhub.server.TransportChoice;
 import io.epollhub.server.TriggerMode;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +59,21 @@ final class RunningServer implements AutoCloseable {
     /** Waits (bounded) until the chat room holds {@code n} clients. */
     void awaitChatClients(int n) throws InterruptedException {
         await(() -> server.chatRoom().size() == n, 5, "chat room never held " + n + " clients");
+    }
+
+    /** One sample of this server's {@code /metrics}, read over a connection of its own; 0 before it is counted. */
+    double metric(String sample) throws IOException {
+        try (HttpConnection http = new HttpConnection(http())) {
+            String text = http.exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n").body();
+            return text.contains("\n" + sample + " ") ? sample(text, sample) : 0;
+        }
+    }
+
+    /** The value of {@code sample} (name and labels, as written) in metrics text; fails when it is not there. */
+    static double sample(String text, String sample) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(text);
+        assertTrue(m.find(), "no sample " + sample);
+        return Double.parseDouble(m.group(1));
     }
 
     static void await(BooleanSupplier condition, int seconds, String failure) throws InterruptedException {

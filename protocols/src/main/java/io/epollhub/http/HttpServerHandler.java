@@ -96,6 +96,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean pausedForQueue;
     private boolean pausedByExchange;
+    /** The answers written and not yet taken passed the write buffer's high mark: reading waits for them. */
+    private boolean pausedForWrites;
     /** Anything but an interim answer written on this connection yet. */
     private boolean answered;
 
@@ -574,8 +576,21 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    /**
+     * A client that sends requests faster than it takes the answers (pipelining without reading) is read only as
+     * fast as it takes them: past the high mark of the write buffer, reading stops until the answers drain below
+     * the low mark. Otherwise its answers would pile up in the server's memory without bound. One that takes
+     * nothing at all is closed by the idle timeout, as a stalled download is.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        pausedForWrites = !ctx.channel().isWritable();
+        updateAutoRead();
+        super.channelWritabilityChanged(ctx);
+    }
+
     private void updateAutoRead() {
-        boolean read = !pausedForQueue && !pausedByExchange;
+        boolean read = !pausedForQueue && !pausedByExchange && !pausedForWrites;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

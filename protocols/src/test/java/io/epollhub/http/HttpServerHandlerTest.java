@@ -76,6 +76,33 @@ class HttpServerHandlerTest {
         assertTrue(channel.isOpen(), "keep-alive connection was closed");
     }
 
+    /** Answers the client has not taken past the write buffer's high mark stop the reading until they drain. */
+    @Test
+    void readingWaitsWhileTheAnswersAreNotTaken() {
+        writable(false); // as when the high mark is passed
+        assertFalse(channel.isWritable());
+        assertFalse(channel.config().isAutoRead(), "reading paused while the answers wait");
+        writable(true);
+        assertTrue(channel.config().isAutoRead(), "reading resumes once they drain");
+
+        // Both a slow answer's queue and the write buffer hold the reading: it resumes only when neither does.
+        http.send("GET /sleep?ms=5 HTTP/1.1\r\nHost: t\r\n\r\n" + "GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(20));
+        assertFalse(channel.config().isAutoRead(), "paused for the queue behind the sleep");
+        writable(false);
+        channel.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        assertFalse(channel.config().isAutoRead(), "the queue is empty, but the answers are not taken");
+        writable(true);
+        assertTrue(channel.config().isAutoRead());
+        assertEquals(21, Response.parseAll(http.readAll(), false).size());
+    }
+
+    /** Netty's writability as the write buffer's marks set it; the change is told to the pipeline as a task. */
+    private void writable(boolean writable) {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+        channel.runPendingTasks();
+    }
+
     @Test
     void headKeepsTheContentLengthOfGet() {
         assertEquals("13", exchange("HEAD / HTTP/1.1\r\nHost: t\r\n\r\n").header("content-length"));
