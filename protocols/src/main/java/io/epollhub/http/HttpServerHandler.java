@@ -67,6 +67,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ChannelHandlerContext encoderCtx;
+    /** Holds what comes after a queued request as bytes; {@code null} in a pipeline without it. */
+    private StrictRequestDecoder decoder;
     private Reply reply;
     private Exchange exchange;
     private boolean responded;
@@ -132,6 +134,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         // its queued file chunks would be overtaken.
         this.encoderCtx = ctx.pipeline().get(ChunkedWriteHandler.class) == null
                 ? ctx.pipeline().context(HttpResponseEncoder.class) : null;
+        this.decoder = ctx.pipeline().get(StrictRequestDecoder.class);
     }
 
     @Override
@@ -169,6 +172,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         } else if (waitingForAnswer() || !queued.isEmpty()) {
             queued.add((HttpObject) msg);
             setPausedForQueue(true);
+            if (decoder != null) {
+                decoder.hold(); // the requests after this one wait as bytes, not as decoded objects
+            }
         } else {
             handle(msg, kind);
         }
@@ -538,9 +544,20 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         } finally {
             handlingQueue = false;
         }
+        if (queued.isEmpty() && decoder != null) {
+            releaseDecoder(); // may hand on more requests: answered now, or queued (and held) again
+        }
         if (queued.isEmpty()) {
             setPausedForQueue(false);
             closeIfNothingMoreIsOwed();
+        }
+    }
+
+    private void releaseDecoder() {
+        try {
+            decoder.release();
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
         }
     }
 

@@ -329,6 +329,40 @@ class HttpServerHandlerTest {
         assertFalse(channel.isOpen());
     }
 
+    /**
+     * Requests pipelined behind a slow answer wait as the bytes they came as, not as decoded objects (some 400
+     * bytes each), and are all answered, in order, once it is sent.
+     */
+    @Test
+    void requestsBehindASlowAnswerWaitAsBytes() {
+        String hello = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+        http.send("GET /sleep?ms=50 HTTP/1.1\r\nHost: t\r\n\r\n" + hello.repeat(100));
+        StrictRequestDecoder decoder = channel.pipeline().get(StrictRequestDecoder.class);
+        assertEquals(99 * hello.length(), decoder.undecodedBytes(), "all but the first behind the sleep held");
+        assertFalse(channel.config().isAutoRead());
+        channel.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        List<Response> answers = Response.parseAll(http.readAll(), false);
+        assertEquals(101, answers.size());
+        assertEquals("slept 50 ms", answers.get(0).body());
+        assertTrue(answers.subList(1, 101).stream().allMatch(a -> a.body().equals("Hello, World!")));
+        assertEquals(0, decoder.undecodedBytes());
+        assertTrue(channel.config().isAutoRead(), "reading resumes");
+        assertEquals(200, exchange(hello).status(), "and the connection serves on");
+    }
+
+    @Test
+    void heldRequestsAreAnsweredWhenTheClientHalfCloses() {
+        http.send("GET /sleep?ms=50 HTTP/1.1\r\nHost: t\r\n\r\n" + "GET / HTTP/1.1\r\nHost: t\r\n\r\n".repeat(3));
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        channel.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        List<Response> answers = Response.parseAll(http.readAll(), false);
+        assertEquals(4, answers.size(), "every request sent whole is answered");
+        assertEquals("close", answers.get(3).header("connection"));
+        assertFalse(channel.isOpen());
+    }
+
     @Test
     void halfCloseOfAnIdleConnectionCloses() {
         assertEquals(200, http.exchange("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status());
