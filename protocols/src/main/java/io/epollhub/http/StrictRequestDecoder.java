@@ -78,11 +78,13 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     /**
      * Decodes again. Bytes held back are decoded now, as a read batch of their own, unless this is called while
-     * the decoder is handing on messages (it then goes on with them itself).
+     * the decoder is handing on messages (it then goes on with them itself). When nothing was held, bytes not yet
+     * decoded are the start of a request still coming, and wait for it.
      */
     void release() throws Exception {
+        boolean wasHeld = held;
         held = false;
-        if (!decoding && ctx != null && internalBuffer().isReadable()) {
+        if (wasHeld && !decoding && ctx != null && internalBuffer().isReadable()) {
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
             channelReadComplete(ctx);
         }
