@@ -30,7 +30,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     private boolean held;
     /** The client half-closed: nothing is held from then on. */
     private boolean inputClosed;
-    private boolean decoding;
+    /** Decoding what was held: a release from inside it only stops the holding. */
+    private boolean releasing;
 
     StrictRequestDecoder() {
         super(new HttpDecoderConfig()
@@ -77,32 +78,28 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
 
     /**
-     * Decodes again. Bytes held back are decoded now, as a read batch of their own, unless this is called while
-     * the decoder is handing on messages (it then goes on with them itself). When nothing was held, bytes not yet
+     * Decodes again: bytes held back are decoded now, as a read batch of their own. The decoder holds only while
+     * a request waits for an answer that comes later (a timer, the blocking pool), so a release that finds it
+     * holding comes from there, never from inside the decoder's own loop. When nothing was held, bytes not yet
      * decoded are the start of a request still coming, and wait for it.
      */
     void release() throws Exception {
         boolean wasHeld = held;
         held = false;
-        if (wasHeld && !decoding && ctx != null && internalBuffer().isReadable()) {
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
-            channelReadComplete(ctx);
+        if (wasHeld && !releasing && ctx != null && internalBuffer().isReadable()) {
+            releasing = true;
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(ctx);
+            } finally {
+                releasing = false;
+            }
         }
     }
 
     /** Bytes read and not yet decoded: those held back, or the start of a request still coming. */
     int undecodedBytes() {
         return internalBuffer().readableBytes();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        decoding = true;
-        try {
-            super.channelRead(ctx, msg);
-        } finally {
-            decoding = false;
-        }
     }
 
     @Override
