@@ -26,10 +26,15 @@ ensure_jars() {
   fi
 }
 
+# listening PORT: whether something accepts on 127.0.0.1:PORT.
+listening() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 30 s).
 wait_port() {
   for _ in $(seq 1 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    listening "$1" && return 0
     sleep 0.1
   done
   echo "nothing listening on port $1" >&2
@@ -41,7 +46,7 @@ wait_port() {
 require_free_ports() {
   local port
   for port in "$@"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if listening "$port"; then
       echo "port $port is in use: the benchmark needs it free (stop what listens there)" >&2
       exit 2
     fi

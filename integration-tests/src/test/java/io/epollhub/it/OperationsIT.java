@@ -6,9 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static io.epollhub.it.RunningServer.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,22 +39,22 @@ class OperationsIT {
                 assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().get("content-type"));
                 text = metrics.body();
             }
-            assertEquals(3, RunningServer.sample(text, "epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"}"), text);
-            assertEquals(2, RunningServer.sample(text, "epollhub_http_requests_seconds_count{route=\"other\",status=\"404\"}"));
-            assertEquals(1, RunningServer.sample(text, "epollhub_http_requests_seconds_count{route=\"/\",status=\"405\"}"));
-            assertEquals(1, RunningServer.sample(text, "epollhub_http_requests_seconds_count{route=\"/healthz\",status=\"200\"}"));
-            assertEquals(2, RunningServer.sample(text, "epollhub_chat_messages_received_total"));
-            assertEquals(4, RunningServer.sample(text, "epollhub_chat_messages_delivered_total"));
-            assertEquals(3, RunningServer.sample(text, "epollhub_chat_clients"));
-            assertEquals(3, RunningServer.sample(text, "epollhub_connections{service=\"chat\"}"));
-            assertEquals(1, RunningServer.sample(text, "epollhub_connections{service=\"http\"}"), "the scraping connection");
-            assertEquals(0, RunningServer.sample(text, "epollhub_chat_slow_consumer_cuts_total"));
-            assertEquals(0, RunningServer.sample(text, "epollhub_connections_rejected_total{service=\"chat\"}"));
-            assertTrue(RunningServer.sample(text, "epollhub_traffic_received_bytes_total{service=\"http\"}") > 100);
-            assertTrue(RunningServer.sample(text, "epollhub_traffic_sent_bytes_total{service=\"chat\"}") > 100);
-            assertEquals(3, RunningServer.sample(text, "epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le=\"+Inf\"}"));
-            assertTrue(RunningServer.sample(text, "epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le=\"0.001\"}") <= 3);
-            assertTrue(RunningServer.sample(text, "epollhub_http_requests_seconds_sum{route=\"/\",status=\"200\"}") > 0, "durations add up");
+            assertEquals(3, sample(text, "epollhub_http_requests_seconds_count{route=\"/\",status=\"200\"}"), text);
+            assertEquals(2, sample(text, "epollhub_http_requests_seconds_count{route=\"other\",status=\"404\"}"));
+            assertEquals(1, sample(text, "epollhub_http_requests_seconds_count{route=\"/\",status=\"405\"}"));
+            assertEquals(1, sample(text, "epollhub_http_requests_seconds_count{route=\"/healthz\",status=\"200\"}"));
+            assertEquals(2, sample(text, "epollhub_chat_messages_received_total"));
+            assertEquals(4, sample(text, "epollhub_chat_messages_delivered_total"));
+            assertEquals(3, sample(text, "epollhub_chat_clients"));
+            assertEquals(3, sample(text, "epollhub_connections{service=\"chat\"}"));
+            assertEquals(1, sample(text, "epollhub_connections{service=\"http\"}"), "the scraping connection");
+            assertEquals(0, sample(text, "epollhub_chat_slow_consumer_cuts_total"));
+            assertEquals(0, sample(text, "epollhub_connections_rejected_total{service=\"chat\"}"));
+            assertTrue(sample(text, "epollhub_traffic_received_bytes_total{service=\"http\"}") > 100);
+            assertTrue(sample(text, "epollhub_traffic_sent_bytes_total{service=\"chat\"}") > 100);
+            assertEquals(3, sample(text, "epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le=\"+Inf\"}"));
+            assertTrue(sample(text, "epollhub_http_requests_seconds_bucket{route=\"/\",status=\"200\",le=\"0.001\"}") <= 3);
+            assertTrue(sample(text, "epollhub_http_requests_seconds_sum{route=\"/\",status=\"200\"}") > 0, "durations add up");
             for (String jvm : List.of("jvm_memory_used_bytes{area=\"heap\"", "jvm_buffer_memory_used_bytes{id=\"direct\"}",
                     "jvm_gc_", "jvm_threads_live_threads", "netty_allocator_memory_used{")) {
                 assertTrue(text.contains(jvm), jvm + " missing");

@@ -1,6 +1,6 @@
 package io.epollhub.chat;
 
-import io.netty.buffer.Unpooled;
+import io.epollhub.testing.Fuzz;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Seeded random input from one chat client: commands with and without arguments, text in several scripts, telnet
@@ -26,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ChatFuzzTest {
 
-    /** {@code -Dfuzz.cases=N} for a longer run; {@code -Dfuzz.seed=N} reruns one case. */
-    private static final int CASES = Integer.getInteger("fuzz.cases", 2000);
+    /** {@code -Dfuzz.cases=N} for a longer run, {@code -Dfuzz.seed=N} to rerun one case. */
+    private static final Fuzz.Seeds SEEDS = Fuzz.Seeds.of(2000);
     private static final ChatSettings SETTINGS = new ChatSettings(64, 10, 4096, Duration.ZERO, 0);
     private static final List<byte[]> TOKENS = List.of(
             ascii("hello"), ascii(" "), ascii("\t"), ascii("/nick "), ascii("/nick"), ascii("/me "), ascii("/who"),
@@ -42,9 +41,8 @@ class ChatFuzzTest {
 
     @Test
     void randomInputGetsOnlyWholeCleanLinesAndHarmsNobodyElse() {
-        Integer only = Integer.getInteger("fuzz.seed");
         int lines = 0;
-        for (int seed = only == null ? 1 : only; seed <= (only == null ? CASES : only); seed++) {
+        for (int seed = SEEDS.first(); seed <= SEEDS.last(); seed++) {
             Random random = new Random(seed);
             byte[] input = input(random);
             String what = "case " + seed + ": " + new String(input, StandardCharsets.ISO_8859_1);
@@ -52,17 +50,7 @@ class ChatFuzzTest {
             EmbeddedChannel fuzzed = connect(room);
             EmbeddedChannel other = connect(room);
             try {
-                for (int at = 0; at < input.length && fuzzed.isOpen(); ) {
-                    int piece = 1 + random.nextInt(Math.min(32, input.length - at));
-                    try {
-                        fuzzed.writeInbound(Unpooled.wrappedBuffer(input, at, piece));
-                        fuzzed.runPendingTasks();
-                        fuzzed.checkException();
-                    } catch (Throwable e) {
-                        fail("an exception left the pipeline, " + what, e);
-                    }
-                    at += piece;
-                }
+                Fuzz.feed(fuzzed, input, random, 32, what);
                 for (EmbeddedChannel client : List.of(fuzzed, other)) {
                     for (String line : ChatServerHandlerTest.lines(client)) {
                         assertTrue(LINE.matcher(line).matches(), "not a chat line: " + line + "\n" + what);
@@ -77,7 +65,7 @@ class ChatFuzzTest {
                 other.finishAndReleaseAll();
             }
         }
-        assertTrue(only != null || lines > CASES * 3, lines + " lines: the input must reach the room, not just its limits");
+        assertTrue(!SEEDS.all() || lines > SEEDS.count() * 3, lines + " lines: the input must reach the room, not just its limits");
     }
 
     @Test

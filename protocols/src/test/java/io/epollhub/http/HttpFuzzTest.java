@@ -1,6 +1,6 @@
 package io.epollhub.http;
 
-import io.netty.buffer.Unpooled;
+import io.epollhub.testing.Fuzz;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class HttpFuzzTest {
 
-    /** {@code -Dfuzz.cases=N} for a longer run. */
-    private static final int CASES = Integer.getInteger("fuzz.cases", 3000);
+    /** {@code -Dfuzz.cases=N} for a longer run, {@code -Dfuzz.seed=N} to rerun one case. */
+    private static final Fuzz.Seeds SEEDS = Fuzz.Seeds.of(3000);
     private static final List<String> REQUESTS = List.of(
             "GET / HTTP/1.1\r\nHost: t\r\n\r\n",
             "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n",
@@ -72,23 +72,12 @@ class HttpFuzzTest {
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), settings);
         int answered = 0;
         int refused = 0;
-        Integer only = Integer.getInteger("fuzz.seed"); // -Dfuzz.seed=N runs that case alone
-        for (int seed = only == null ? 1 : only; seed <= (only == null ? CASES : only); seed++) {
+        for (int seed = SEEDS.first(); seed <= SEEDS.last(); seed++) {
             Random random = new Random(seed);
             byte[] input = mangle(random);
             String what = "case " + seed + ": " + printable(input);
             try (HttpHarness http = new HttpHarness(server)) {
-                for (int at = 0; at < input.length && http.channel.isOpen(); ) {
-                    int piece = 1 + random.nextInt(Math.min(64, input.length - at));
-                    try {
-                        http.channel.writeInbound(Unpooled.wrappedBuffer(input, at, piece));
-                        http.channel.runPendingTasks();
-                        http.channel.checkException();
-                    } catch (Throwable e) {
-                        fail("an exception left the pipeline, " + what, e);
-                    }
-                    at += piece;
-                }
+                Fuzz.feed(http.channel, input, random, 64, what);
                 String out = http.readAll();
                 for (int status : statuses(out, what)) {
                     assertTrue(status != 500, "500 for " + what + "\n" + out);
@@ -101,9 +90,9 @@ class HttpFuzzTest {
             }
         }
         // The mangling must leave some requests whole and break others, or it tests only one of the two paths.
-        if (only == null) {
-            assertTrue(answered > CASES / 10, answered + " answered");
-            assertTrue(refused > CASES / 10, refused + " refused");
+        if (SEEDS.all()) {
+            assertTrue(answered > SEEDS.count() / 10, answered + " answered");
+            assertTrue(refused > SEEDS.count() / 10, refused + " refused");
         }
     }
 
