@@ -82,6 +82,23 @@ class ProcessIT {
     }
 
     @Test
+    void aSigtermWhileTheServerStartsStopsItCleanly() throws Exception {
+        // Netty's first debug line comes as the server begins to start, most of a second before it listens.
+        try (ServerProcess server = ServerProcess.start("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--log-level", "debug")) {
+            server.awaitOutput("Using SLF4J as the default logging framework", 20);
+            server.terminate();
+
+            assertEquals(0, server.awaitExit(20), server.output());
+            String output = server.output();
+            int received = output.indexOf("received SIGTERM");
+            int started = output.indexOf("epollhub started");
+            assertTrue(received >= 0 && (started < 0 || received < started), "the signal came while starting: " + output);
+            assertTrue(started < 0 || output.indexOf("epollhub stopped") > started, "started, then stopped: " + output);
+        }
+    }
+
+    @Test
     void aStalledStandardOutputNeitherStallsTheEventLoopsNorLosesTheirLines() throws Exception {
         int turnedAway = 2_000; // a log line each, about 240 KB in all: several times what a pipe holds
         try (ServerProcess server = ServerProcess.startWithStalledOutput("--host", "127.0.0.1", "--http-port", "0",

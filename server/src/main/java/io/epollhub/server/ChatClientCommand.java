@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * the server's lines go to standard output. Plain blocking sockets and two threads: a person types slower
  * than any event loop could need.
  */
-@Command(name = "chat", mixinStandardHelpOptions = true,
+@Command(name = ChatClientCommand.NAME, mixinStandardHelpOptions = true,
         description = "Join an epollhub chat room from this terminal: stdin to the room, the room to stdout.",
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {
@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
             "1:could not connect",
             "3:the server ended the session (! server full, idle timeout, cut, shutdown, connection lost)"})
 final class ChatClientCommand implements Callable<Integer> {
+
+    static final String NAME = "chat";
 
     /** The server closed the connection without this client having quit. */
     static final int ENDED_BY_SERVER = 3;

@@ -301,11 +301,14 @@ public final class EpollhubCommand implements Callable<Integer> {
         if (accessLog != null && !accessLog.isBlank()) {
             Logging.accessLog(accessLog);
         }
+        Termination termination = Termination.ofProcess();
+        if (termination.requested()) {
+            return 0;
+        }
         EpollhubServer server = EpollhubServer.start(config);
-        Signals.onTermination(() -> {
+        if (!termination.serving(server)) {
             server.stop();
-            Logging.flush(); // the JVM halts when this hook ends, before main() could
-        }, server::cutShort);
+        }
         server.stopped().join();
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.epollhub.server;
 
+import java.util.Arrays;
+
 /** Entry point of {@code java -jar epollhub.jar}. */
 public final class Main {
 
@@ -7,6 +9,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // First, so that a signal while the server starts still ends in a clean stop; not for the chat client,
+        // which Ctrl-C ends at once. (The server's command installs them too, should an argument be "chat".)
+        if (!Arrays.asList(args).contains(ChatClientCommand.NAME)) {
+            Termination.ofProcess();
+        }
         int status = EpollhubCommand.run(args);
         Logging.flush();
         System.exit(status);
