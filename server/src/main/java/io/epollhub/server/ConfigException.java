@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** A setting the user got wrong. Its message is the one line the user sees; the process exits 2. */
@@ -13,15 +14,15 @@ public final class ConfigException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String option;
+    private final List<String> options;
 
     public ConfigException(String message) {
-        this(null, message);
+        this(List.of(), message);
     }
 
-    private ConfigException(String option, String message) {
+    private ConfigException(List<String> options, String message) {
         super(message);
-        this.option = option;
+        this.options = options;
     }
 
     /**
@@ -29,12 +30,19 @@ public final class ConfigException extends RuntimeException {
      * value came from when it was not typed ({@code EPOLLHUB_CHAT_MAX_PENDING}, the config file).
      */
     static ConfigException invalid(String option, String message) {
-        return new ConfigException(option, message);
+        return new ConfigException(List.of(option), message);
     }
 
-    /** The option whose value this is about, or {@code null}. */
-    String option() {
-        return option;
+    /** The same error, about the values of {@code options} ({@code --tls-cert}), so that it can name their sources. */
+    ConfigException about(String... options) {
+        ConfigException about = new ConfigException(List.of(options), getMessage());
+        about.setStackTrace(getStackTrace());
+        return about;
+    }
+
+    /** The options whose values this is about; empty when it is about none in particular. */
+    List<String> options() {
+        return options;
     }
 
     /**

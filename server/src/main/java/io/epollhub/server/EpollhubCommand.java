@@ -13,7 +13,9 @@ import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -179,18 +181,23 @@ public final class EpollhubCommand implements Callable<Integer> {
             return "Unknown option: '" + unmatched.getUnmatched().get(0) + "'"
                     + (suggestions.isEmpty() ? "" : ", did you mean " + suggestions.get(0) + "?");
         }
-        return e.getMessage() + (e.getArgSpec() instanceof OptionSpec option ? fromSource(option, defaults, args) : "");
+        return e.getMessage()
+                + (e.getArgSpec() instanceof OptionSpec option ? fromSource(List.of(option), defaults, args) : "");
     }
 
     /**
-     * Where {@code option}'s value came from, when the user did not type it: {@code " (from EPOLLHUB_HTTP_PORT)"}.
-     * An error about a value nobody typed names the variable or the file it is in.
+     * Where the values of {@code options} came from, those the user did not type: {@code " (from EPOLLHUB_HTTP_PORT)"},
+     * {@code " (from EPOLLHUB_HTTP_PORT, chat-port in config file epollhub.yaml)"}. An error about a value nobody
+     * typed names the variable or the file it is in.
      */
-    private static String fromSource(OptionSpec option, EnvironmentDefaults defaults, String[] args) {
-        if (option == null || given(option, args) || defaults.source(option) == null) {
-            return "";
+    private static String fromSource(List<OptionSpec> options, EnvironmentDefaults defaults, String[] args) {
+        StringJoiner sources = new StringJoiner(", ", " (from ", ")").setEmptyValue("");
+        for (OptionSpec option : options) {
+            if (!given(option, args) && defaults.source(option) != null) {
+                sources.add(defaults.source(option));
+            }
         }
-        return " (from " + defaults.source(option) + ")";
+        return sources.toString();
     }
 
     private static boolean given(OptionSpec option, String[] args) {
@@ -224,9 +231,9 @@ public final class EpollhubCommand implements Callable<Integer> {
                 })
                 .setExecutionExceptionHandler((e, cmd, ignored) -> {
                     if (e instanceof ConfigException config) {
-                        OptionSpec option = config.option() == null ? null
-                                : cmd.getCommandSpec().findOption(config.option());
-                        cmd.getErr().println("epollhub: " + e.getMessage() + fromSource(option, defaults, args));
+                        List<OptionSpec> options = config.options().stream()
+                                .map(cmd.getCommandSpec()::findOption).filter(Objects::nonNull).toList();
+                        cmd.getErr().println("epollhub: " + e.getMessage() + fromSource(options, defaults, args));
                         return EXIT_CONFIG;
                     }
                     throw e;

@@ -219,15 +219,18 @@ public final class EpollhubServer {
         };
     }
 
+    /** Why {@code service} (the option's name: {@code chat-tls} for {@code --chat-tls-port}) cannot listen. */
     private ConfigException bindFailure(String service, int port, Throwable cause) {
         String reason = String.valueOf(cause.getMessage());
+        String option = "--" + service + "-port";
         if (cause instanceof BindException || reason.contains("Address already in use")) {
-            return new ConfigException(service + " port " + port + " is already in use");
+            return ConfigException.invalid(option, service + " port " + port + " is already in use");
         }
         if (reason.contains("Permission denied") || reason.contains("Access denied")) {
-            return new ConfigException(service + " port " + port + " needs privileges this process lacks");
+            return ConfigException.invalid(option, service + " port " + port + " needs privileges this process lacks");
         }
-        return new ConfigException("cannot listen for " + service + " on " + config.host() + ":" + port + ": " + reason);
+        return new ConfigException("cannot listen for " + service + " on " + config.host() + ":" + port + ": " + reason)
+                .about(option, "--host");
     }
 
     /** Where HTTP listens, or {@code null} when its port is off; likewise the others. */

@@ -152,7 +152,8 @@ public record ServerConfig(
 
     private static void checkDistinct(String a, int portA, String b, int portB) {
         if (portA > 0 && portA == portB) {
-            throw new ConfigException(a + " and " + b + " ports must differ (both are " + portA + ")");
+            throw new ConfigException(a + " and " + b + " ports must differ (both are " + portA + ")")
+                    .about("--" + a + "-port", "--" + b + "-port");
         }
     }
 }

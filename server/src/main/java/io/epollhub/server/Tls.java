@@ -139,10 +139,24 @@ final class Tls implements AutoCloseable {
 
     /** Reads and checks the files, then swaps the contexts in. */
     private void load() {
-        X509Certificate[] chain = readChain(config.cert());
-        PrivateKey key = readKey(config.key());
-        checkMatch(key, chain[0]);
-        install(key, chain);
+        X509Certificate[] chain;
+        PrivateKey key;
+        try {
+            chain = readChain(config.cert());
+        } catch (ConfigException e) {
+            throw e.about("--tls-cert");
+        }
+        try {
+            key = readKey(config.key());
+        } catch (ConfigException e) {
+            throw e.about("--tls-key");
+        }
+        try {
+            checkMatch(key, chain[0]);
+            install(key, chain);
+        } catch (ConfigException e) {
+            throw e.about("--tls-cert", "--tls-key");
+        }
     }
 
     private void install(PrivateKey key, X509Certificate[] chain) {

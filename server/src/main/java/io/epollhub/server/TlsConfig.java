@@ -12,7 +12,8 @@ public record TlsConfig(Path cert, Path key, boolean selfSigned, int httpsPort, 
 
     public TlsConfig {
         if ((cert == null) != (key == null)) {
-            throw new ConfigException("tls needs both a certificate and a key (tls-cert and tls-key)");
+            throw new ConfigException("tls needs both a certificate and a key (tls-cert and tls-key)")
+                    .about("--tls-cert", "--tls-key");
         }
         if (selfSigned && cert != null) {
             throw new ConfigException("choose tls-self-signed or tls-cert and tls-key, not both");

@@ -263,6 +263,38 @@ class EpollhubCommandTest {
     }
 
     @Test
+    void anErrorAboutTwoValuesNamesTheSourceOfEachNotTyped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String[] result = runCli(Map.of("EPOLLHUB_CHAT_PORT", "8080"));
+        assertEquals("2", result[0]);
+        assertEquals("epollhub: http and chat ports must differ (both are 8080) (from EPOLLHUB_CHAT_PORT)\n", result[2]);
+
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("epollhub.properties"), "chat-port=7000\n");
+        result = runCli(Map.of("EPOLLHUB_HTTP_PORT", "7000"), "--config", file.toString());
+        assertEquals("epollhub: http and chat ports must differ (both are 7000) (from EPOLLHUB_HTTP_PORT, chat-port in"
+                + " config file " + file + ")\n", result[2]);
+
+        result = runCli(Map.of("EPOLLHUB_HTTP_PORT", "7000"), "--chat-port", "7000");
+        assertEquals("epollhub: http and chat ports must differ (both are 7000) (from EPOLLHUB_HTTP_PORT)\n", result[2],
+                "the typed one is not named");
+
+        result = runCli(Map.of("EPOLLHUB_TLS_KEY", "/tmp/k.pem"));
+        assertEquals("epollhub: tls needs both a certificate and a key (tls-cert and tls-key) (from EPOLLHUB_TLS_KEY)\n",
+                result[2]);
+    }
+
+    @Test
+    void aPortInUseFromTheEnvironmentNamesItsVariable() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String[] result = runCli(Map.of("EPOLLHUB_HTTP_PORT", String.valueOf(taken.getLocalPort())),
+                    "--host", "127.0.0.1", "--chat-port", "0", "--metrics", "off");
+            assertEquals("2", result[0], result[2]);
+            assertEquals("epollhub: http port " + taken.getLocalPort() + " is already in use (from EPOLLHUB_HTTP_PORT)\n",
+                    result[2]);
+        }
+    }
+
+    @Test
     void missingConfigFileExitsTwo() {
         String[] result = runCli(Map.of(), "--config", "/no/such/epollhub.yaml");
         assertEquals("2", result[0]);

@@ -37,12 +37,30 @@ class TlsFilesTest {
     }
 
     private static String[] run(String cert, String key) {
+        return run(Map.of(), "--tls-cert", cert, "--tls-key", key);
+    }
+
+    private static String[] run(Map<String, String> environment, String... tls) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = EpollhubCommand.run(new PrintWriter(out), new PrintWriter(err), Map.of(), "--host", "127.0.0.1",
-                "--http-port", "0", "--chat-port", "0", "--https-port", "0", "--chat-tls-port", "0",
-                "--tls-cert", cert, "--tls-key", key);
+        List<String> args = new java.util.ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", "0", "--chat-port", "0",
+                "--https-port", "0", "--chat-tls-port", "0"));
+        args.addAll(List.of(tls));
+        int status = EpollhubCommand.run(new PrintWriter(out), new PrintWriter(err), environment, args.toArray(String[]::new));
         return new String[] {String.valueOf(status), err.toString()};
+    }
+
+    @Test
+    void filesFromTheEnvironmentAreNamedWithTheirVariable() {
+        Path none = dir.resolve("none.pem");
+        String[] result = run(Map.of("EPOLLHUB_TLS_CERT", none.toString()), "--tls-key", good[1].toString());
+        assertEquals("epollhub: tls cert " + none + " does not exist (from EPOLLHUB_TLS_CERT)\n", result[1]);
+        result = run(Map.of("EPOLLHUB_TLS_CERT", good[0].toString(), "EPOLLHUB_TLS_KEY", none.toString()));
+        assertEquals("epollhub: tls key " + none + " does not exist (from EPOLLHUB_TLS_KEY)\n", result[1],
+                "only the variable whose file it is");
+        result = run(Map.of("EPOLLHUB_TLS_KEY", other[1].toString()), "--tls-cert", good[0].toString());
+        assertTrue(result[1].startsWith("epollhub: tls key does not match the certificate ("), result[1]);
+        assertTrue(result[1].endsWith(") (from EPOLLHUB_TLS_KEY)\n"), result[1]);
     }
 
     private static void assertRefused(String cert, String key, String message) {
