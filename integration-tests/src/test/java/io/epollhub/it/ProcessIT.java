@@ -99,6 +99,26 @@ class ProcessIT {
     }
 
     @Test
+    void aSigtermBeforeTheServerBeginsToStartEndsItThere(@TempDir Path dir) throws Exception {
+        // The config file is a pipe: the server waits in reading it, after its handlers are in place, until the
+        // test has written it.
+        Path config = dir.resolve("epollhub.properties");
+        assertEquals(0, new ProcessBuilder("mkfifo", config.toString()).start().waitFor());
+        try (ServerProcess server = ServerProcess.start("--config", config.toString(), "--host", "127.0.0.1")) {
+            try (var out = Files.newOutputStream(config)) { // opens once the server opens the pipe to read it
+                server.terminate();
+                server.awaitOutput("received SIGTERM", 20);
+                out.write("http-port=0\nchat-port=0\n".getBytes(StandardCharsets.UTF_8));
+            }
+
+            assertEquals(0, server.awaitExit(20), server.output());
+            String output = server.output();
+            assertTrue(output.contains("epollhub stopped before it started"), output);
+            assertFalse(output.contains("epollhub started"), output);
+        }
+    }
+
+    @Test
     void aStalledStandardOutputNeitherStallsTheEventLoopsNorLosesTheirLines() throws Exception {
         int turnedAway = 2_000; // a log line each, about 240 KB in all: several times what a pipe holds
         try (ServerProcess server = ServerProcess.startWithStalledOutput("--host", "127.0.0.1", "--http-port", "0",

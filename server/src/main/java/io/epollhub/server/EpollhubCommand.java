@@ -1,5 +1,6 @@
 package io.epollhub.server;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -303,6 +304,7 @@ public final class EpollhubCommand implements Callable<Integer> {
             printConfig(spec.commandLine().getOut());
             return 0;
         }
+        Logging.start(); // already, when run from main
         Logging.setLevel(logLevel);
         Logging.neverBlock();
         if (accessLog != null && !accessLog.isBlank()) {
@@ -310,6 +312,7 @@ public final class EpollhubCommand implements Callable<Integer> {
         }
         Termination termination = Termination.ofProcess();
         if (termination.requested()) {
+            LoggerFactory.getLogger(EpollhubServer.class).info("epollhub stopped before it started");
             return 0;
         }
         EpollhubServer server = EpollhubServer.start(config);

@@ -120,6 +120,12 @@ final class Logging {
         }
     }
 
+    /** Starts Logback on this thread, if nothing has yet, and lets signal handlers log (see {@link Signals}). */
+    static void start() {
+        LoggerFactory.getILoggerFactory();
+        Signals.loggingStarted();
+    }
+
     static void setLevel(String name) {
         String level = checkLevel(name);
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -14,6 +14,7 @@ public final class Main {
         if (!Arrays.asList(args).contains(ChatClientCommand.NAME)) {
             Termination.ofProcess();
         }
+        Logging.start();
         int status = EpollhubCommand.run(args);
         Logging.flush();
         System.exit(status);

@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -13,20 +15,40 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Signals {
 
-    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+    /**
+     * Counted down once logging has started on main. The handlers are installed before that (starting Logback
+     * takes a few tenths of a second), and a handler that logged first would start it from its own thread:
+     * main would then be handed SLF4J's stand-in loggers and could not configure Logback.
+     */
+    private static final CountDownLatch LOGGING_STARTED = new CountDownLatch(1);
 
     private Signals() {
+    }
+
+    /** Logging has started: from now on a handler logs at once. */
+    static void loggingStarted() {
+        LOGGING_STARTED.countDown();
+    }
+
+    /** The logger, once logging has started (waiting at most a few seconds for it). */
+    private static Logger log() {
+        try {
+            LOGGING_STARTED.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return LoggerFactory.getLogger(Signals.class);
     }
 
     /** SIGHUP, the conventional "reload your configuration" signal. */
     static void onHangup(Runnable action) {
         try {
             Signal.handle(new Signal("HUP"), signal -> {
-                log.info("received SIGHUP");
+                log().info("received SIGHUP");
                 new Thread(action, "epollhub-reload").start();
             });
         } catch (IllegalArgumentException e) {
-            log.debug("cannot handle SIGHUP: {}", e.getMessage());
+            log().debug("cannot handle SIGHUP: {}", e.getMessage());
         }
     }
 
@@ -40,16 +62,16 @@ final class Signals {
             try {
                 Signal.handle(new Signal(name), signal -> {
                     if (received.getAndSet(true)) {
-                        log.warn("received SIG{} again: closing the remaining connections now", signal.getName());
+                        log().warn("received SIG{} again: closing the remaining connections now", signal.getName());
                         cutShort.run();
                         return;
                     }
-                    log.info("received SIG{}", signal.getName());
+                    log().info("received SIG{}", signal.getName());
                     Thread stopper = new Thread(action, "epollhub-shutdown");
                     stopper.start();
                 });
             } catch (IllegalArgumentException e) {
-                log.debug("cannot handle SIG{}: {}", name, e.getMessage());
+                log().debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(action, "epollhub-shutdown-hook"));
