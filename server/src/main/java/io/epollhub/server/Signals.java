@@ -48,7 +48,8 @@ final class Signals {
                 new Thread(action, "epollhub-reload").start();
             });
         } catch (IllegalArgumentException e) {
-            log().debug("cannot handle SIGHUP: {}", e.getMessage());
+            // On the installing thread, which may start logging: no wait for it.
+            LoggerFactory.getLogger(Signals.class).debug("cannot handle SIGHUP: {}", e.getMessage());
         }
     }
 
@@ -71,7 +72,7 @@ final class Signals {
                     stopper.start();
                 });
             } catch (IllegalArgumentException e) {
-                log().debug("cannot handle SIG{}: {}", name, e.getMessage());
+                LoggerFactory.getLogger(Signals.class).debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(action, "epollhub-shutdown-hook"));
