@@ -15,15 +15,20 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The broadcast load generator: {@code --clients} connections, {@code --senders} of them publishing stamped
@@ -33,6 +38,9 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "epollhub-chat-load", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Broadcast load against epollhub's chat (or Redis pub/sub): throughput and delivery latency.")
 public final class ChatLoad implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--target", defaultValue = "epollhub", description = "epollhub or redis.")
     Target target;
@@ -64,23 +72,34 @@ public final class ChatLoad implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Client event loops (0: one per core).")
     int threads;
 
+    private static final int READY_SECONDS = 60;
+
     public static void main(String[] args) {
         System.exit(run(System.out, args));
     }
 
     static int run(PrintStream out, String... args) {
+        return run(out, System.err, args);
+    }
+
+    static int run(PrintStream out, PrintStream err, String... args) {
         ChatLoad load = new ChatLoad();
         load.out = out;
-        return new CommandLine(load).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        load.err = err;
+        return new CommandLine(load).setCaseInsensitiveEnumValuesAllowed(true)
+                .setErr(new PrintWriter(err, true)).execute(args);
     }
 
     private PrintStream out = System.out;
+    private PrintStream err = System.err;
+    private final AtomicInteger failedConnects = new AtomicInteger();
+    private final AtomicReference<Throwable> firstConnectFailure = new AtomicReference<>();
 
     @Override
     public Integer call() throws Exception {
         if (clients < 2 || senders < 1 || senders >= clients || durationSeconds < 1 || durationSeconds > 600
                 || warmupSeconds < 0 || rate < 0 || size < 40 || size > 4000) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "need 1 <= senders < clients, 1-600 s duration, size 40-4000, rate >= 0");
         }
         int serverPort = port == 0 ? target.defaultPort : port;
@@ -89,9 +108,12 @@ public final class ChatLoad implements Callable<Integer> {
         int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
         try {
-            List<LoadClientHandler> publishers = new ArrayList<>();
-            List<Channel> channels = connect(group, epoll, serverPort, stats, publishers);
-            awaitReady(stats, channels.size());
+            List<LoadClientHandler> handlers = new ArrayList<>();
+            List<Channel> channels = connect(group, epoll, serverPort, stats, handlers);
+            if (!heardFrom(channels, handlers, serverPort)) {
+                return 1;
+            }
+            List<LoadClientHandler> publishers = handlers.subList(0, senders);
             awaitQuiet(stats);
             publishers.forEach(LoadClientHandler::startSending);
             TimeUnit.SECONDS.sleep(warmupSeconds);
@@ -109,17 +131,16 @@ public final class ChatLoad implements Callable<Integer> {
         }
     }
 
+    /** Opens every connection, at most 256 at a time; a connection that fails is counted, not retried. */
     private List<Channel> connect(EventLoopGroup group, boolean epoll, int serverPort, LoadStats stats,
-                                  List<LoadClientHandler> publishers) throws InterruptedException {
+                                  List<LoadClientHandler> handlers) throws InterruptedException {
         List<Channel> channels = new ArrayList<>();
         Semaphore inFlight = new Semaphore(256); // bounded connect burst: the server's backlog is finite
         for (int i = 0; i < clients; i++) {
             boolean sender = i < senders;
             // Redis publishers cannot subscribe; epollhub senders hear each other but are not counted.
             LoadClientHandler handler = new LoadClientHandler(target, stats, sender, !sender, rate, size);
-            if (sender) {
-                publishers.add(handler);
-            }
+            handlers.add(handler);
             Bootstrap bootstrap = new Bootstrap().group(group)
                     .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
@@ -132,16 +153,62 @@ public final class ChatLoad implements Callable<Integer> {
                     });
             inFlight.acquire();
             ChannelFuture future = bootstrap.connect(host, serverPort);
-            future.addListener(f -> inFlight.release());
+            future.addListener(f -> {
+                if (!f.isSuccess()) {
+                    failedConnects.incrementAndGet();
+                    firstConnectFailure.compareAndSet(null, f.cause());
+                }
+                inFlight.release();
+            });
             channels.add(future.channel());
         }
         inFlight.acquire(256);
         return channels;
     }
 
-    private static void awaitReady(LoadStats stats, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (stats.readyCount() < expected && System.nanoTime() < deadline) {
+    /**
+     * Says on stderr which connections failed or stayed silent; false (an error) when none opened at all.
+     */
+    private boolean heardFrom(List<Channel> channels, List<LoadClientHandler> handlers, int serverPort)
+            throws InterruptedException {
+        int failed = failedConnects.get();
+        String first = failed == 0 ? "" : describe(firstConnectFailure.get());
+        if (failed == clients) {
+            err.printf("error: no connection to %s:%d opened (%s)%n", host, serverPort, first);
+            return false;
+        }
+        if (failed > 0) {
+            err.printf("warning: %d of %d connections to %s:%d failed (first: %s); measuring with the rest%n",
+                    failed, clients, host, serverPort, first);
+        }
+        int silent = awaitReady(channels, handlers);
+        if (silent > 0) {
+            err.printf("warning: %d connections heard nothing from the server in %d s (no %s)%n", silent,
+                    READY_SECONDS, target == Target.REDIS ? "subscription confirmed" : "welcome");
+        }
+        return true;
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+
+    /**
+     * Until every open connection has heard from the server (at most {@value #READY_SECONDS} s); a connection
+     * the server closed is not waited for. Returns how many open ones are still silent.
+     */
+    private static int awaitReady(List<Channel> channels, List<LoadClientHandler> handlers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
+        while (true) {
+            int silent = 0;
+            for (int i = 0; i < channels.size(); i++) {
+                if (channels.get(i).isActive() && !handlers.get(i).isReady()) {
+                    silent++;
+                }
+            }
+            if (silent == 0 || System.nanoTime() >= deadline) {
+                return silent;
+            }
             TimeUnit.MILLISECONDS.sleep(20);
         }
     }

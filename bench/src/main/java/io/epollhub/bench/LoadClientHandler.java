@@ -27,7 +27,7 @@ final class LoadClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final String padding;
     private volatile boolean running;
     private ChannelHandlerContext ctx;
-    private boolean readied;
+    private volatile boolean readied;
     private long seq;
     private double credit;
     private ScheduledFuture<?> ticker;
@@ -54,7 +54,7 @@ final class LoadClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 ctx.writeAndFlush(subscribe);
             }
         } else {
-            ready();
+            readied = true;
         }
         ctx.fireChannelActive();
     }
@@ -122,7 +122,7 @@ final class LoadClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
         if (!readied) {
-            ready();
+            readied = true; // a volatile read per line, a write only for the first
         }
         if (!receiver) {
             return;
@@ -143,9 +143,12 @@ final class LoadClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
         stats.delivered(stamp);
     }
 
-    private void ready() {
-        readied = true;
-        stats.ready();
+    /**
+     * Whether this connection is ready to measure, from any thread: a receiver once the server has spoken to it
+     * (epollhub's welcome, Redis's subscription confirmed), a sender once connected.
+     */
+    boolean isReady() {
+        return readied;
     }
 
     @Override

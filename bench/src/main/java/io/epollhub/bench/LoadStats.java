@@ -11,7 +11,6 @@ final class LoadStats {
     private final Recorder latencies = new Recorder(3);
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
-    private final LongAdder ready = new LongAdder();
     private final LongAdder unstamped = new LongAdder();
     private volatile boolean measuring;
 
@@ -34,14 +33,6 @@ final class LoadStats {
 
     long unstampedCount() {
         return unstamped.sum();
-    }
-
-    void ready() {
-        ready.increment();
-    }
-
-    long readyCount() {
-        return ready.sum();
     }
 
     /** Starts the measured window: what came before (connecting, warm-up) is dropped. */

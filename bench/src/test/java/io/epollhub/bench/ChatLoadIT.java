@@ -6,11 +6,13 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The load generator against the real server: every receiver gets every message at a fixed rate. */
@@ -40,5 +42,36 @@ class ChatLoadIT {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void aPortNothingListensOnIsAnErrorAtOnceNotAMeasurement() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // free once closed: nothing listens there
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int status = ChatLoad.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                "--port", String.valueOf(port), "--clients", "5", "--warmup", "0", "--duration", "1");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        String errors = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, status, errors);
+        assertTrue(errors.startsWith("error: no connection to 127.0.0.1:" + port + " opened ("), errors);
+        assertTrue(errors.contains("Connection refused"), errors);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("RESULT"), "no figures for no run");
+        assertTrue(seconds < 30, "not the minute the run waits for silent connections: " + seconds + " s");
+    }
+
+    @Test
+    void aBadOptionIsAUsageErrorOnTheGivenStream() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ChatLoad.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), "--clients", "3", "--senders", "3");
+        String errors = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, errors);
+        assertTrue(errors.contains("need 1 <= senders < clients"), errors);
     }
 }
