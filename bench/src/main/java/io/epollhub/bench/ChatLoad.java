@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
         description = "Broadcast load against epollhub's chat (or Redis pub/sub): throughput and delivery latency.")
 public final class ChatLoad implements Callable<Integer> {
 
+    /** How long open connections are waited for to hear from the server before sending starts. */
+    private static final int READY_SECONDS = 60;
+
     @Spec
     CommandSpec spec;
 
@@ -71,8 +74,6 @@ public final class ChatLoad implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "0", description = "Client event loops (0: one per core).")
     int threads;
-
-    private static final int READY_SECONDS = 60;
 
     public static void main(String[] args) {
         System.exit(run(System.out, args));
