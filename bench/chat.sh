@@ -49,25 +49,26 @@ for round in $(seq 1 "$ROUNDS"); do
   [ $HAVE_REDIS = yes ] && load redis 16379 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" >>"$RESULTS"
 done
 med() { grep "target=$1 " "$RESULTS" | field "$2" | median; }
+TARGETS="epollhub$( [ $HAVE_REDIS = yes ] && echo " redis" || true)"
 
 echo
 echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), $ROUNDS interleaved rounds of ${DURATION}s, $(date -u +%F)"
 echo "fan-out: 1 sender as fast as possible, $RECEIVERS receivers"
 printf '%-10s %16s %10s %10s %10s\n' target delivered/s p50_ms p99_ms connected
-for target in epollhub $( [ $HAVE_REDIS = yes ] && echo redis ); do
+for target in $TARGETS; do
   printf '%-10s %16.0f %10s %10s %10s\n' "$target" "$(med "$target" delivered_per_s)" "$(med "$target" p50_ms)" \
     "$(med "$target" p99_ms)" "$(med "$target" connected)"
 done
 # The saturated p99 moves more from round to round than anything else measured here: show every round.
 echo "every round, in the order run:"
-for target in epollhub $( [ $HAVE_REDIS = yes ] && echo redis ); do
+for target in $TARGETS; do
   for f in delivered_per_s p99_ms; do
     printf '  %-8s %-15s' "$target" "$f"
     grep "target=$target " "$RESULTS" | field "$f" | awk '{ printf " %.0f", $1 } END { print "" }'
   done
 done
 # A server that cut receivers (a slow-consumer limit) delivers to fewer, which flatters the other side's ratio.
-for target in epollhub $( [ $HAVE_REDIS = yes ] && echo redis ); do
+for target in $TARGETS; do
   short=$(grep "target=$target " "$RESULTS" | field connected | awk -v n=$((RECEIVERS + 1)) '$1 != n' | wc -l)
   [ "$short" -eq 0 ] || echo "warning: $target had fewer than $((RECEIVERS + 1)) clients at the end of $short of $ROUNDS rounds"
 done

@@ -27,8 +27,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The broadcast load generator: {@code --clients} connections, {@code --senders} of them publishing stamped
@@ -93,8 +91,6 @@ public final class ChatLoad implements Callable<Integer> {
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;
-    private final AtomicInteger failedConnects = new AtomicInteger();
-    private final AtomicReference<Throwable> firstConnectFailure = new AtomicReference<>();
 
     @Override
     public Integer call() throws Exception {
@@ -110,8 +106,9 @@ public final class ChatLoad implements Callable<Integer> {
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
         try {
             List<LoadClientHandler> handlers = new ArrayList<>();
-            List<Channel> channels = connect(group, epoll, serverPort, stats, handlers);
-            if (!heardFrom(channels, handlers, serverPort)) {
+            List<ChannelFuture> connects = connect(group, epoll, serverPort, stats, handlers);
+            List<Channel> channels = connects.stream().map(ChannelFuture::channel).toList();
+            if (!heardFrom(connects, handlers, serverPort)) {
                 return 1;
             }
             List<LoadClientHandler> publishers = handlers.subList(0, senders);
@@ -132,10 +129,10 @@ public final class ChatLoad implements Callable<Integer> {
         }
     }
 
-    /** Opens every connection, at most 256 at a time; a connection that fails is counted, not retried. */
-    private List<Channel> connect(EventLoopGroup group, boolean epoll, int serverPort, LoadStats stats,
-                                  List<LoadClientHandler> handlers) throws InterruptedException {
-        List<Channel> channels = new ArrayList<>();
+    /** Opens every connection, at most 256 at a time, and returns once every attempt is done; none is retried. */
+    private List<ChannelFuture> connect(EventLoopGroup group, boolean epoll, int serverPort, LoadStats stats,
+                                        List<LoadClientHandler> handlers) throws InterruptedException {
+        List<ChannelFuture> connects = new ArrayList<>();
         Semaphore inFlight = new Semaphore(256); // bounded connect burst: the server's backlog is finite
         for (int i = 0; i < clients; i++) {
             boolean sender = i < senders;
@@ -154,26 +151,21 @@ public final class ChatLoad implements Callable<Integer> {
                     });
             inFlight.acquire();
             ChannelFuture future = bootstrap.connect(host, serverPort);
-            future.addListener(f -> {
-                if (!f.isSuccess()) {
-                    failedConnects.incrementAndGet();
-                    firstConnectFailure.compareAndSet(null, f.cause());
-                }
-                inFlight.release();
-            });
-            channels.add(future.channel());
+            future.addListener(f -> inFlight.release());
+            connects.add(future);
         }
         inFlight.acquire(256);
-        return channels;
+        return connects;
     }
 
     /**
      * Says on stderr which connections failed or stayed silent; false (an error) when none opened at all.
      */
-    private boolean heardFrom(List<Channel> channels, List<LoadClientHandler> handlers, int serverPort)
+    private boolean heardFrom(List<ChannelFuture> connects, List<LoadClientHandler> handlers, int serverPort)
             throws InterruptedException {
-        int failed = failedConnects.get();
-        String first = failed == 0 ? "" : describe(firstConnectFailure.get());
+        List<Throwable> failures = connects.stream().filter(f -> !f.isSuccess()).map(ChannelFuture::cause).toList();
+        int failed = failures.size();
+        String first = failed == 0 ? "" : describe(failures.get(0));
         if (failed == clients) {
             err.printf("error: no connection to %s:%d opened (%s)%n", host, serverPort, first);
             return false;
@@ -182,7 +174,7 @@ public final class ChatLoad implements Callable<Integer> {
             err.printf("warning: %d of %d connections to %s:%d failed (first: %s); measuring with the rest%n",
                     failed, clients, host, serverPort, first);
         }
-        int silent = awaitReady(channels, handlers);
+        int silent = awaitReady(connects, handlers);
         if (silent > 0) {
             err.printf("warning: %d connections heard nothing from the server in %d s (no %s)%n", silent,
                     READY_SECONDS, target == Target.REDIS ? "subscription confirmed" : "welcome");
@@ -198,12 +190,13 @@ public final class ChatLoad implements Callable<Integer> {
      * Until every open connection has heard from the server (at most {@value #READY_SECONDS} s); a connection
      * the server closed is not waited for. Returns how many open ones are still silent.
      */
-    private static int awaitReady(List<Channel> channels, List<LoadClientHandler> handlers) throws InterruptedException {
+    private static int awaitReady(List<ChannelFuture> connects, List<LoadClientHandler> handlers)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
         while (true) {
             int silent = 0;
-            for (int i = 0; i < channels.size(); i++) {
-                if (channels.get(i).isActive() && !handlers.get(i).isReady()) {
+            for (int i = 0; i < connects.size(); i++) {
+                if (connects.get(i).channel().isActive() && !handlers.get(i).isReady()) {
                     silent++;
                 }
             }
