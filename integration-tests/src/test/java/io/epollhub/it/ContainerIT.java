@@ -84,6 +84,9 @@ class ContainerIT {
         assertTrue(clients.get(1).readLine().endsWith("] hello through the container"));
 
         run(1, "podman", "--runtime", "runc", "healthcheck", "run", container); // exit 0: healthy
+        String metrics = Curl.run("http://127.0.0.1:" + httpPort + "/metrics");
+        assertTrue(metrics.contains("epollhub_http_requests_seconds_count{route=\"/healthz\",status=\"200\"}"),
+                "the health check asks /healthz: " + metrics);
         assertEquals("epollhub", run(1, "podman", "--runtime", "runc", "exec", container, "id", "-un").trim(), "runs as non-root");
 
         run(1, "podman", "--runtime", "runc", "stop", "-t", "20", container);
