@@ -42,10 +42,11 @@ http {
 CONF
   nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
   PIDS+=($!)
+  SERVER_PID[18081]=$!
   wait_port 18081
 fi
 
-# run MODE PORT: requests/s of one wrk run.
+# run MODE PORT: requests/s and requests of one wrk run.
 run() {
   local mode=$1 port=$2 url="http://127.0.0.1:$2/"
   local out
@@ -61,10 +62,11 @@ run() {
   fi
   # Socket errors are not counted as requests, so they lower the figure rather than raise it; said, not fatal.
   grep 'Socket errors' <<<"$out" | sed "s/^ */warning: port $port ($mode): wrk /" >&2 || true
-  local rps
+  local rps requests
   rps=$(awk '/Requests\/sec:/ { print $2 }' <<<"$out")
-  [ -n "$rps" ] || { echo "wrk measured nothing on port $port ($mode): ${out:-no output}" >&2; exit 1; }
-  echo "$rps"
+  requests=$(awk '/ requests in / { print $1 }' <<<"$out")
+  [ -n "$rps" ] && [ -n "$requests" ] || { echo "wrk measured nothing on port $port ($mode): ${out:-no output}" >&2; exit 1; }
+  echo "$rps $requests"
 }
 
 # warm MODE PORT...: WARMUP of MODE on each server, just before that mode is measured. A JVM recompiles its hot
@@ -81,11 +83,13 @@ warm() {
 }
 
 RESULTS="$WORK/results.tsv"
-# record NAME MODE PORT: one run into the results; a run that got error answers ends the benchmark.
+# record NAME MODE PORT: one run into the results (name, mode, requests/s, requests, the server's CPU ticks over
+# the run); a run that got error answers ends the benchmark.
 record() {
-  local rps
-  rps=$(run "$2" "$3") || exit 1
-  echo "$1 $2 $rps" >>"$RESULTS"
+  local before measured
+  before=$(cpu_ticks "${SERVER_PID[$3]}")
+  measured=$(run "$2" "$3") || exit 1
+  echo "$1 $2 $measured $(( $(cpu_ticks "${SERVER_PID[$3]}") - before ))" >>"$RESULTS"
 }
 for mode in keepalive pipelined close; do
   echo "# $mode"
@@ -106,28 +110,40 @@ for mode in keepalive pipelined; do
 done
 
 med() { awk -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$RESULTS" | median; }
+# The server's CPU (user + system, every thread) per request, in microseconds: the median over the rounds.
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+cpu_us() {
+  awk -v s="$1" -v m="$2" -v hz="$TICKS_PER_SECOND" '$1 == s && $2 == m { printf "%.2f\n", $5 * 1e6 / hz / $4 }' "$RESULTS" | median
+}
 
 echo
 echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), wrk -t$THREADS, $ROUNDS interleaved rounds of $DURATION, $(date -u +%F)"
 echo "epollhub ${EPOLLHUB_FLAGS[*]} (edge, level), NIO without; $( [ $HAVE_NGINX = yes ] && nginx -v 2>&1 | sed 's/^nginx version: //')"
-printf '%-12s %14s %14s %8s\n' mode epollhub_rps nginx_rps ratio
+printf '%-12s %14s %14s %8s %14s %14s\n' mode epollhub_rps nginx_rps ratio epollhub_cpu_us nginx_cpu_us
 for mode in keepalive pipelined close; do
-  e=$(med epollhub "$mode")
+  e=$(med epollhub "$mode"); ec=$(cpu_us epollhub "$mode")
   if [ $HAVE_NGINX = yes ]; then
-    n=$(med nginx "$mode")
-    printf '%-12s %14.0f %14.0f %8s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")"
+    n=$(med nginx "$mode"); nc=$(cpu_us nginx "$mode")
+    printf '%-12s %14.0f %14.0f %8s %14s %14s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")" "$ec" "$nc"
     echo "RESULT http $mode epollhub=$e nginx=$n ratio=$(ratio "$e" "$n")"
+    echo "RESULT http_cpu $mode epollhub_us=$ec nginx_us=$nc"
   else
-    printf '%-12s %14.0f %14s %8s\n' "$mode" "$e" - -
+    printf '%-12s %14.0f %14s %8s %14s %14s\n' "$mode" "$e" - - "$ec" -
   fi
 done
+echo "(cpu_us: the server's user + system CPU per request, every thread and nginx's workers, from /proc; wrk shares the cores)"
+
 echo "every round, req/s, in the order run:"
 awk '{ k = ($1 ~ /-/) ? $1 : $1 " " $2; rounds[k] = rounds[k] " " int($3); if (!(k in seen)) { seen[k]; order[++n] = k } }
      END { for (i = 1; i <= n; i++) printf "  %-20s%s\n", order[i], rounds[order[i]] }' "$RESULTS"
 echo
-printf '%-12s %14s %14s %14s %10s %10s\n' mode edge_rps level_rps nio_rps level/edge nio/edge
+printf '%-12s %14s %14s %14s %10s %10s %8s %8s %8s\n' mode edge_rps level_rps nio_rps level/edge nio/edge \
+  edge_us level_us nio_us
 for mode in keepalive pipelined; do
   e=$(med "edge-$mode" "$mode"); l=$(med "level-$mode" "$mode"); n=$(med "nio-$mode" "$mode")
-  printf '%-12s %14.0f %14.0f %14.0f %10s %10s\n' "$mode" "$e" "$l" "$n" "$(ratio "$l" "$e")" "$(ratio "$n" "$e")"
+  ec=$(cpu_us "edge-$mode" "$mode"); lc=$(cpu_us "level-$mode" "$mode"); nc=$(cpu_us "nio-$mode" "$mode")
+  printf '%-12s %14.0f %14.0f %14.0f %10s %10s %8s %8s %8s\n' "$mode" "$e" "$l" "$n" "$(ratio "$l" "$e")" \
+    "$(ratio "$n" "$e")" "$ec" "$lc" "$nc"
   echo "RESULT transport $mode edge=$e level=$l nio=$n"
+  echo "RESULT transport_cpu $mode edge_us=$ec level_us=$lc nio_us=$nc"
 done

@@ -10,6 +10,8 @@ LOADGEN="$REPO/bench/target/epollhub-bench.jar"
 EPOLLHUB_JVM=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled)
 WORK=$(mktemp -d /tmp/epollhub-bench.XXXXXX)
 PIDS=()
+# The process serving each HTTP port, for cpu_ticks.
+declare -A SERVER_PID=()
 
 cleanup() {
   for pid in "${PIDS[@]:-}"; do
@@ -61,8 +63,19 @@ start_epollhub() {
     --log-level warn "$@" >"$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
+  SERVER_PID[$http]=$pid
   wait_port "$http"
   kill -0 "$pid" 2>/dev/null || { echo "epollhub ($name) exited: $(cat "$WORK/$name.log")" >&2; exit 1; }
+}
+
+# cpu_ticks PID: user + system CPU of the process, all its threads and its child processes (nginx's workers)
+# included, so far, in clock ticks (/proc/PID/stat fields 14 and 15).
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
+  done
+  echo "$total"
 }
 
 # median of the numbers on standard input

@@ -38,6 +38,18 @@ class BenchScriptsIT {
     @TempDir
     Path work;
 
+    /**
+     * A server's CPU per request is more than nothing, and no more than every core busy for the run: at
+     * {@code requestsPerSecond}, at most cores / requestsPerSecond seconds a request (with a tenth to spare for the
+     * clock tick /proc counts in, 10 ms against runs of one second).
+     */
+    private static void assertPlausibleCpu(String microsPerRequest, double requestsPerSecond, String out) {
+        double micros = Double.parseDouble(microsPerRequest);
+        double most = Runtime.getRuntime().availableProcessors() * 1e6 / requestsPerSecond * 1.1;
+        assertTrue(requestsPerSecond > 0 && micros > 0 && micros <= most,
+                micros + " us of CPU a request at " + requestsPerSecond + " requests/s (at most " + most + "):\n" + out);
+    }
+
     @Test
     void httpComparesTheThreeModesWithNginxAndTheTransports() throws Exception {
         requireTools("wrk", "nginx");
@@ -48,11 +60,16 @@ class BenchScriptsIT {
             double nginx = Double.parseDouble(m.group(2));
             assertTrue(epollhub > 0 && nginx > 0, out);
             assertEquals(String.format(Locale.ROOT, "%.2f", epollhub / nginx), m.group(3), out);
+            Matcher cpu = find(out, "RESULT http_cpu " + mode + " epollhub_us=" + NUMBER + " nginx_us=" + NUMBER);
+            assertPlausibleCpu(cpu.group(1), epollhub, out);
+            assertPlausibleCpu(cpu.group(2), nginx, out);
         }
         for (String mode : new String[] {"keepalive", "pipelined"}) {
             Matcher m = find(out, "RESULT transport " + mode + " edge=" + NUMBER + " level=" + NUMBER + " nio=" + NUMBER);
+            Matcher cpu = find(out, "RESULT transport_cpu " + mode + " edge_us=" + NUMBER + " level_us=" + NUMBER
+                    + " nio_us=" + NUMBER);
             for (int i = 1; i <= 3; i++) {
-                assertTrue(Double.parseDouble(m.group(i)) > 0, out);
+                assertPlausibleCpu(cpu.group(i), Double.parseDouble(m.group(i)), out);
             }
         }
         assertFalse(out.contains("warning:"), "wrk had socket errors:\n" + out);
