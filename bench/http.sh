@@ -83,13 +83,14 @@ warm() {
 }
 
 RESULTS="$WORK/results.tsv"
-# record NAME MODE PORT: one run into the results (name, mode, requests/s, requests, the server's CPU ticks over
-# the run); a run that got error answers ends the benchmark.
+# record NAME MODE PORT: one run into the results (name, mode, requests/s, requests, the server's user and system
+# CPU ticks over the run); a run that got error answers ends the benchmark.
 record() {
-  local before measured
-  before=$(cpu_ticks "${SERVER_PID[$3]}")
+  local before after measured
+  read -r -a before < <(cpu_ticks "${SERVER_PID[$3]}")
   measured=$(run "$2" "$3") || exit 1
-  echo "$1 $2 $measured $(( $(cpu_ticks "${SERVER_PID[$3]}") - before ))" >>"$RESULTS"
+  read -r -a after < <(cpu_ticks "${SERVER_PID[$3]}")
+  echo "$1 $2 $measured $(( after[0] - before[0] )) $(( after[1] - before[1] ))" >>"$RESULTS"
 }
 for mode in keepalive pipelined close; do
   echo "# $mode"
@@ -110,28 +111,32 @@ for mode in keepalive pipelined; do
 done
 
 med() { awk -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$RESULTS" | median; }
-# The server's CPU (user + system, every thread) per request, in microseconds: the median over the rounds.
+# cpu_us NAME MODE user|system|total: the server's CPU per request (every thread), in microseconds, the median
+# over the rounds.
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 cpu_us() {
-  awk -v s="$1" -v m="$2" -v hz="$TICKS_PER_SECOND" '$1 == s && $2 == m { printf "%.2f\n", $5 * 1e6 / hz / $4 }' "$RESULTS" | median
+  awk -v s="$1" -v m="$2" -v kind="$3" -v hz="$TICKS_PER_SECOND" '$1 == s && $2 == m {
+    ticks = kind == "user" ? $5 : kind == "system" ? $6 : $5 + $6
+    printf "%.2f\n", ticks * 1e6 / hz / $4 }' "$RESULTS" | median
 }
 
 echo
 echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), wrk -t$THREADS, $ROUNDS interleaved rounds of $DURATION, $(date -u +%F)"
 echo "epollhub ${EPOLLHUB_FLAGS[*]} (edge, level), NIO without; $( [ $HAVE_NGINX = yes ] && nginx -v 2>&1 | sed 's/^nginx version: //')"
-printf '%-12s %14s %14s %8s %14s %14s\n' mode epollhub_rps nginx_rps ratio epollhub_cpu_us nginx_cpu_us
+printf '%-12s %14s %14s %8s %10s %10s %10s %10s\n' mode epollhub_rps nginx_rps ratio e_user_us e_sys_us n_user_us n_sys_us
 for mode in keepalive pipelined close; do
-  e=$(med epollhub "$mode"); ec=$(cpu_us epollhub "$mode")
+  e=$(med epollhub "$mode"); eu=$(cpu_us epollhub "$mode" user); es=$(cpu_us epollhub "$mode" system)
   if [ $HAVE_NGINX = yes ]; then
-    n=$(med nginx "$mode"); nc=$(cpu_us nginx "$mode")
-    printf '%-12s %14.0f %14.0f %8s %14s %14s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")" "$ec" "$nc"
+    n=$(med nginx "$mode"); nu=$(cpu_us nginx "$mode" user); ns=$(cpu_us nginx "$mode" system)
+    printf '%-12s %14.0f %14.0f %8s %10s %10s %10s %10s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")" "$eu" "$es" "$nu" "$ns"
     echo "RESULT http $mode epollhub=$e nginx=$n ratio=$(ratio "$e" "$n")"
-    echo "RESULT http_cpu $mode epollhub_us=$ec nginx_us=$nc"
+    echo "RESULT http_cpu $mode epollhub_user_us=$eu epollhub_sys_us=$es nginx_user_us=$nu nginx_sys_us=$ns"
   else
-    printf '%-12s %14.0f %14s %8s %14s %14s\n' "$mode" "$e" - - "$ec" -
+    printf '%-12s %14.0f %14s %8s %10s %10s %10s %10s\n' "$mode" "$e" - - "$eu" "$es" - -
   fi
 done
-echo "(cpu_us: the server's user + system CPU per request, every thread and nginx's workers, from /proc; wrk shares the cores)"
+echo "(user_us, sys_us: the server's CPU per request in user space and in the kernel, every thread and nginx's workers,"
+echo " from /proc; wrk shares the cores)"
 
 echo "every round, req/s, in the order run:"
 awk '{ k = ($1 ~ /-/) ? $1 : $1 " " $2; rounds[k] = rounds[k] " " int($3); if (!(k in seen)) { seen[k]; order[++n] = k } }
@@ -141,7 +146,7 @@ printf '%-12s %14s %14s %14s %10s %10s %8s %8s %8s\n' mode edge_rps level_rps ni
   edge_us level_us nio_us
 for mode in keepalive pipelined; do
   e=$(med "edge-$mode" "$mode"); l=$(med "level-$mode" "$mode"); n=$(med "nio-$mode" "$mode")
-  ec=$(cpu_us "edge-$mode" "$mode"); lc=$(cpu_us "level-$mode" "$mode"); nc=$(cpu_us "nio-$mode" "$mode")
+  ec=$(cpu_us "edge-$mode" "$mode" total); lc=$(cpu_us "level-$mode" "$mode" total); nc=$(cpu_us "nio-$mode" "$mode" total)
   printf '%-12s %14.0f %14.0f %14.0f %10s %10s %8s %8s %8s\n' "$mode" "$e" "$l" "$n" "$(ratio "$l" "$e")" \
     "$(ratio "$n" "$e")" "$ec" "$lc" "$nc"
   echo "RESULT transport $mode edge=$e level=$l nio=$n"

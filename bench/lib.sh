@@ -68,14 +68,15 @@ start_epollhub() {
   kill -0 "$pid" 2>/dev/null || { echo "epollhub ($name) exited: $(cat "$WORK/$name.log")" >&2; exit 1; }
 }
 
-# cpu_ticks PID: user + system CPU of the process, all its threads and its child processes (nginx's workers)
-# included, so far, in clock ticks (/proc/PID/stat fields 14 and 15).
+# cpu_ticks PID: "USER SYSTEM", the CPU of the process so far, all its threads and its child processes (nginx's
+# workers) included, in clock ticks (/proc/PID/stat fields 14 and 15).
 cpu_ticks() {
-  local total=0 pid
+  local user=0 system=0 pid
   for pid in "$1" $(pgrep -P "$1" || true); do
-    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
+    read -r u s < <(awk '{ print $14, $15 }' "/proc/$pid/stat")
+    user=$(( user + u )) system=$(( system + s ))
   done
-  echo "$total"
+  echo "$user $system"
 }
 
 # median of the numbers on standard input
