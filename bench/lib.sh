@@ -5,8 +5,9 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 JAR="$REPO/server/target/epollhub.jar"
 LOADGEN="$REPO/bench/target/epollhub-bench.jar"
-# The JVM flags epollhub recommends for throughput: a fixed, pre-touched heap and leak detection off
-# (Netty samples 1 in 128 buffers by default; a benchmark should not pay for it).
+# The JVM flags the README recommends for throughput (Running in production, JVM flags): a fixed, pre-touched
+# heap and Parallel GC; and leak detection off (Netty samples 1 in 128 buffers by default; a benchmark should not
+# pay for it).
 EPOLLHUB_JVM=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled)
 WORK=$(mktemp -d /tmp/epollhub-bench.XXXXXX)
 PIDS=()
