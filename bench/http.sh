@@ -46,15 +46,17 @@ CONF
   wait_port 18081
 fi
 
-# run MODE PORT: requests/s and requests of one wrk run.
+# run MODE PORT: requests/s, requests, and wrk's own CPU seconds (user + system) of one wrk run.
 run() {
   local mode=$1 port=$2 url="http://127.0.0.1:$2/"
-  local out
+  local out options=() script_args=()
   case $mode in
-    keepalive) out=$(timeout 120 wrk -t"$THREADS" -c100 -d"$DURATION" "$url") ;;
-    pipelined) out=$(timeout 120 wrk -t"$THREADS" -c256 -d"$DURATION" -s "$BENCH_DIR/lua/pipeline.lua" "$url" -- 16) ;;
-    close) out=$(timeout 120 wrk -t"$THREADS" -c100 -d"$DURATION" -H 'Connection: close' "$url") ;;
+    keepalive) options=(-c100) ;;
+    pipelined) options=(-c256 -s "$BENCH_DIR/lua/pipeline.lua"); script_args=(-- 16) ;;
+    close) options=(-c100 -H 'Connection: close') ;;
   esac
+  # `times` in the same subshell: its last line is the CPU its children (timeout, and wrk under it) used.
+  out=$(timeout 120 wrk -t"$THREADS" -d"$DURATION" "${options[@]}" "$url" "${script_args[@]}"; times)
   # wrk counts a 404 or a 500 as a request like any other: a run with one is not a measurement of GET /.
   if grep -q 'Non-2xx' <<<"$out"; then
     echo "wrk got error answers from port $port ($mode): $(grep 'Non-2xx' <<<"$out" | tr -s ' ')" >&2
@@ -62,11 +64,13 @@ run() {
   fi
   # Socket errors are not counted as requests, so they lower the figure rather than raise it; said, not fatal.
   grep 'Socket errors' <<<"$out" | sed "s/^ */warning: port $port ($mode): wrk /" >&2 || true
-  local rps requests
+  local rps requests wrk_seconds
   rps=$(awk '/Requests\/sec:/ { print $2 }' <<<"$out")
   requests=$(awk '/ requests in / { print $1 }' <<<"$out")
+  wrk_seconds=$(tail -n 1 <<<"$out" | awk 'function s(t, a) { sub(/s$/, "", t); split(t, a, "m"); return a[1] * 60 + a[2] }
+                                            { print s($1) + s($2) }')
   [ -n "$rps" ] && [ -n "$requests" ] || { echo "wrk measured nothing on port $port ($mode): ${out:-no output}" >&2; exit 1; }
-  echo "$rps $requests"
+  echo "$rps $requests $wrk_seconds"
 }
 
 # warm MODE PORT...: WARMUP of MODE on each server, just before that mode is measured. A JVM recompiles its hot
@@ -83,8 +87,8 @@ warm() {
 }
 
 RESULTS="$WORK/results.tsv"
-# record NAME MODE PORT: one run into the results (name, mode, requests/s, requests, the server's user and system
-# CPU ticks over the run); a run that got error answers ends the benchmark.
+# record NAME MODE PORT: one run into the results (name, mode, requests/s, requests, wrk's CPU seconds, the
+# server's user and system CPU ticks over the run); a run that got error answers ends the benchmark.
 record() {
   local before after measured
   read -r -a before < <(cpu_ticks "${SERVER_PID[$3]}")
@@ -111,32 +115,37 @@ for mode in keepalive pipelined; do
 done
 
 med() { awk -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$RESULTS" | median; }
-# cpu_us NAME MODE user|system|total: the server's CPU per request (every thread), in microseconds, the median
-# over the rounds.
+# cpu_us NAME MODE user|system|total|wrk: the server's CPU per request (every thread), or wrk's, in microseconds,
+# the median over the rounds.
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 cpu_us() {
   awk -v s="$1" -v m="$2" -v kind="$3" -v hz="$TICKS_PER_SECOND" '$1 == s && $2 == m {
-    ticks = kind == "user" ? $5 : kind == "system" ? $6 : $5 + $6
-    printf "%.2f\n", ticks * 1e6 / hz / $4 }' "$RESULTS" | median
+    seconds = kind == "wrk" ? $5 : (kind == "user" ? $6 : kind == "system" ? $7 : $6 + $7) / hz
+    printf "%.2f\n", seconds * 1e6 / $4 }' "$RESULTS" | median
 }
 
 echo
 echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), wrk -t$THREADS, $ROUNDS interleaved rounds of $DURATION, $(date -u +%F)"
 echo "epollhub ${EPOLLHUB_FLAGS[*]} (edge, level), NIO without; $( [ $HAVE_NGINX = yes ] && nginx -v 2>&1 | sed 's/^nginx version: //')"
-printf '%-12s %14s %14s %8s %10s %10s %10s %10s\n' mode epollhub_rps nginx_rps ratio e_user_us e_sys_us n_user_us n_sys_us
+printf '%-12s %12s %12s %6s %9s %9s %9s %9s %9s %9s\n' mode epollhub_rps nginx_rps ratio \
+  e_user_us e_sys_us e_wrk_us n_user_us n_sys_us n_wrk_us
 for mode in keepalive pipelined close; do
-  e=$(med epollhub "$mode"); eu=$(cpu_us epollhub "$mode" user); es=$(cpu_us epollhub "$mode" system)
+  e=$(med epollhub "$mode")
+  eu=$(cpu_us epollhub "$mode" user); es=$(cpu_us epollhub "$mode" system); ew=$(cpu_us epollhub "$mode" wrk)
   if [ $HAVE_NGINX = yes ]; then
-    n=$(med nginx "$mode"); nu=$(cpu_us nginx "$mode" user); ns=$(cpu_us nginx "$mode" system)
-    printf '%-12s %14.0f %14.0f %8s %10s %10s %10s %10s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")" "$eu" "$es" "$nu" "$ns"
+    n=$(med nginx "$mode")
+    nu=$(cpu_us nginx "$mode" user); ns=$(cpu_us nginx "$mode" system); nw=$(cpu_us nginx "$mode" wrk)
+    printf '%-12s %12.0f %12.0f %6s %9s %9s %9s %9s %9s %9s\n' "$mode" "$e" "$n" "$(ratio "$e" "$n")" \
+      "$eu" "$es" "$ew" "$nu" "$ns" "$nw"
     echo "RESULT http $mode epollhub=$e nginx=$n ratio=$(ratio "$e" "$n")"
-    echo "RESULT http_cpu $mode epollhub_user_us=$eu epollhub_sys_us=$es nginx_user_us=$nu nginx_sys_us=$ns"
+    echo "RESULT http_cpu $mode epollhub_user_us=$eu epollhub_sys_us=$es epollhub_wrk_us=$ew" \
+      "nginx_user_us=$nu nginx_sys_us=$ns nginx_wrk_us=$nw"
   else
-    printf '%-12s %14.0f %14s %8s %10s %10s %10s %10s\n' "$mode" "$e" - - "$eu" "$es" - -
+    printf '%-12s %12.0f %12s %6s %9s %9s %9s %9s %9s %9s\n' "$mode" "$e" - - "$eu" "$es" "$ew" - - -
   fi
 done
-echo "(user_us, sys_us: the server's CPU per request in user space and in the kernel, every thread and nginx's workers,"
-echo " from /proc; wrk shares the cores)"
+echo "(CPU per request, from /proc: user_us and sys_us the server's in user space and in the kernel, every thread"
+echo " and nginx's workers; wrk_us wrk's own while it loaded that server; all share the same cores)"
 
 echo "every round, req/s, in the order run:"
 awk '{ k = ($1 ~ /-/) ? $1 : $1 " " $2; rounds[k] = rounds[k] " " int($3); if (!(k in seen)) { seen[k]; order[++n] = k } }

@@ -1,6 +1,8 @@
 # Shared by the bench scripts: process handling, medians, and the repository's jars.
 # Every load run is bounded (wrk -d, timeout) and sent to loopback only.
 
+# One number format for awk, sort and bash's times, whatever the user's locale.
+export LC_ALL=C
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 JAR="$REPO/server/target/epollhub.jar"
@@ -72,7 +74,7 @@ start_epollhub() {
 # cpu_ticks PID: "USER SYSTEM", the CPU of the process so far, all its threads and its child processes (nginx's
 # workers) included, in clock ticks (/proc/PID/stat fields 14 and 15).
 cpu_ticks() {
-  local user=0 system=0 pid
+  local user=0 system=0 pid u s
   for pid in "$1" $(pgrep -P "$1" || true); do
     read -r u s < <(awk '{ print $14, $15 }' "/proc/$pid/stat")
     user=$(( user + u )) system=$(( system + s ))
