@@ -11,7 +11,6 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -146,7 +145,7 @@ public final class ChatLoad implements Callable<Integer> {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new LineBasedFrameDecoder(64 * 1024), handler);
+                            ch.pipeline().addLast(handler);
                         }
                     });
             inFlight.acquire();
@@ -215,8 +214,8 @@ public final class ChatLoad implements Callable<Integer> {
     private static void awaitQuiet(LoadStats stats) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         long seen = -1;
-        while (stats.unstampedCount() != seen && System.nanoTime() < deadline) {
-            seen = stats.unstampedCount();
+        while (stats.receivedBytes() != seen && System.nanoTime() < deadline) {
+            seen = stats.receivedBytes();
             TimeUnit.SECONDS.sleep(1);
         }
     }

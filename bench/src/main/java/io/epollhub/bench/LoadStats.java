@@ -11,7 +11,7 @@ final class LoadStats {
     private final Recorder latencies = new Recorder(3);
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
-    private final LongAdder unstamped = new LongAdder();
+    private final LongAdder received = new LongAdder();
     private volatile boolean measuring;
 
     void sent() {
@@ -26,13 +26,14 @@ final class LoadStats {
         }
     }
 
-    /** A receiver got a line that is not a stamped message: a join or leave notice, a welcome. */
-    void unstamped() {
-        unstamped.increment();
+    /** A connection read {@code bytes}: messages, notices, welcomes, replies. */
+    void received(int bytes) {
+        received.add(bytes);
     }
 
-    long unstampedCount() {
-        return unstamped.sum();
+    /** Bytes read by every connection so far, to tell when the server has gone quiet. */
+    long receivedBytes() {
+        return received.sum();
     }
 
     /** Starts the measured window: what came before (connecting, warm-up) is dropped. */
