@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * One broadcast room: the members' channels, their nicks, the fan-out and the counters. Created by whoever
  * hosts the chat service and handed to {@link ChatServerInitializer}, so each server (and each test) has its own.
  *
- * <p>Every broadcast is encoded once; {@link ChannelGroup} hands each recipient a retained duplicate of
- * that one buffer.
+ * <p>Every broadcast is encoded once and handed to each event loop as one task; there each recipient's
+ * {@link ChatOutbox} copies it, to be written with whatever else the member is sent in that pass.
  *
  * <p>Joins and leaves run one at a time on the room's own executor, so that each member sees the others
  * arrive and go in one order with counts that add up, and no event loop ever waits for another.
@@ -49,6 +49,8 @@ public final class ChatRoom {
     private final int maxClients;
     private final ConcurrentMap<String, Channel> nicks = new ConcurrentHashMap<>();
     private final EventExecutor executor;
+    /** One outbox writer per event loop that has members. */
+    private final ConcurrentMap<EventLoop, ChatOutbox.Writer> writers = new ConcurrentHashMap<>();
     private final AtomicLong guests = new AtomicLong();
     private final AtomicLong slowConsumerCuts = new AtomicLong();
     private final AtomicLong rejectedClients = new AtomicLong();
@@ -102,9 +104,10 @@ public final class ChatRoom {
             nick = "guest-" + guests.incrementAndGet();
         } while (nicks.putIfAbsent(key(nick), channel) != null);
         channel.attr(NICK).set(nick);
-        members.add(channel);
         int online = ++admitted;
+        // Queued before the channel is a member, so no broadcast can reach it ahead of its welcome.
         send(channel, "* welcome " + nick + ", " + online + " online. /help lists commands");
+        members.add(channel);
         log.debug("chat client {} joined from {}", nick, channel.remoteAddress());
         unannounced.add(new Change(true, channel, nick, online, onAdmitted));
         announce();
@@ -257,39 +260,53 @@ public final class ChatRoom {
     }
 
     /**
-     * Sends {@code notice} to every member, then closes each once its copy is written. From then on the room
-     * keeps quiet about members leaving: nobody needs a hundred "left" lines before the end.
+     * Sends {@code notice} to every member, after what it was sent before, then closes each once its copy is
+     * written. From then on the room keeps quiet about members leaving: nobody needs a hundred "left" lines before
+     * the end.
      */
     public ChannelGroupFuture closeAll(String notice) {
         closing = true;
-        ByteBuf line = ChatLines.encode(ByteBufAllocator.DEFAULT, notice);
-        try {
-            for (Channel member : members) {
-                member.writeAndFlush(line.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
-            }
-        } finally {
-            line.release();
+        for (Channel member : members) {
+            onLoopOf(member, () -> {
+                ChatOutbox outbox = ChatOutbox.of(member);
+                outbox.add(notice);
+                outbox.write(member.newPromise()).addListener(ChannelFutureListener.CLOSE);
+            });
         }
         return members.newCloseFuture();
     }
 
+    /** Opens {@code channel}'s outbox, before it joins: everything the room sends it goes there. */
+    ChatOutbox openOutbox(Channel channel, int maxPending) {
+        return ChatOutbox.open(channel, this, writers.computeIfAbsent(channel.eventLoop(), ChatOutbox.Writer::new),
+                maxPending);
+    }
+
+    /** Sends {@code line} to one member, after what it was sent before; from any thread. */
     void send(Channel channel, String line) {
-        channel.writeAndFlush(ChatLines.encode(channel.alloc(), line), channel.voidPromise());
+        onLoopOf(channel, () -> ChatOutbox.of(channel).add(line));
+    }
+
+    private static void onLoopOf(Channel channel, Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
     }
 
     /**
-     * Writes {@code line} to every member but {@code except} (nobody when {@code null}): encoded once with
-     * {@code alloc}, one task per event loop (not per member) carrying the shared buffer, each member getting a
-     * retained duplicate. Fewer cross-thread wake-ups is what keeps a fan-out to thousands cheap. Each loop
-     * reports to {@code announcement}, if given, when its members have their copies. Returns the number of
-     * recipients.
+     * Sends {@code line} to every member but {@code except} (nobody when {@code null}): encoded once with
+     * {@code alloc}, one task per event loop (not per member) carrying the shared buffer, which each member's
+     * outbox copies. Fewer cross-thread wake-ups is what keeps a fan-out to thousands cheap. Each loop reports to
+     * {@code announcement}, if given, when its members have their copies. Returns the number of recipients.
      */
     private int broadcast(Channel except, ByteBufAllocator alloc, String line, Announcement announcement) {
-        Map<EventLoop, List<Channel>> byLoop = new IdentityHashMap<>();
+        Map<EventLoop, List<ChatOutbox>> byLoop = new IdentityHashMap<>();
         int recipients = 0;
         for (Channel member : members) {
             if (member != except) {
-                byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(member);
+                byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(ChatOutbox.of(member));
                 recipients++;
             }
         }
@@ -298,9 +315,9 @@ public final class ChatRoom {
         }
         ByteBuf encoded = ChatLines.encode(alloc, line);
         try {
-            for (Map.Entry<EventLoop, List<Channel>> entry : byLoop.entrySet()) {
-                ByteBuf shared = encoded.retainedDuplicate();
-                List<Channel> onLoop = entry.getValue();
+            for (Map.Entry<EventLoop, List<ChatOutbox>> entry : byLoop.entrySet()) {
+                ByteBuf shared = encoded.retain();
+                List<ChatOutbox> onLoop = entry.getValue();
                 EventLoop loop = entry.getKey();
                 if (announcement != null) {
                     announcement.loopStarted();
@@ -317,10 +334,10 @@ public final class ChatRoom {
         return recipients;
     }
 
-    private static void deliver(ByteBuf shared, List<Channel> recipients, Announcement announcement) {
+    private static void deliver(ByteBuf shared, List<ChatOutbox> recipients, Announcement announcement) {
         try {
-            for (Channel recipient : recipients) {
-                recipient.writeAndFlush(shared.retainedDuplicate(), recipient.voidPromise());
+            for (ChatOutbox recipient : recipients) {
+                recipient.add(shared);
             }
         } finally {
             shared.release();

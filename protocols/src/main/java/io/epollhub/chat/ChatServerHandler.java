@@ -51,6 +51,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
     private boolean admitted;
     private boolean inputShutdown;
     private boolean quitting;
+    private ChatOutbox outbox;
 
     ChatServerHandler(ChatRoom room, ChatSettings settings) {
         this.room = room;
@@ -65,6 +66,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         // Read nothing until the room has admitted this client: its first line needs its nick. Epoll still reads
         // a socket the client half-closed; those lines wait in `early`.
         ctx.channel().config().setAutoRead(false);
+        outbox = room.openOutbox(ctx.channel(), settings.maxPendingBytes());
         room.join(ctx.channel(), () -> admitted(ctx));
         super.channelActive(ctx);
     }
@@ -177,22 +179,14 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
         // Lines after it, in this read or a later one before the close, are not this client's to send.
         quitting = true;
         ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(ChatLines.encode(ctx.alloc(), goodbye)).addListener(ChannelFutureListener.CLOSE);
+        outbox.add(goodbye);
+        outbox.write(ctx.newPromise()).addListener(ChannelFutureListener.CLOSE);
         ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
             log.debug("chat client {} took none of its goodbye in {}, closing", ChatRoom.nickOf(ctx.channel()),
                     GOODBYE_GRACE);
             ctx.close();
         }, GOODBYE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
         ctx.channel().closeFuture().addListener(closed -> deadline.cancel(false));
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        // The high water mark is the slow-consumer limit: past it, this client is not keeping up.
-        if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-            room.cutSlowConsumer(ctx.channel(), settings.maxPendingBytes());
-        }
-        super.channelWritabilityChanged(ctx);
     }
 
     @Override
@@ -215,6 +209,7 @@ final class ChatServerHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        outbox.close();
         room.leave(ctx.channel());
         super.channelInactive(ctx);
     }

@@ -5,21 +5,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.CharsetUtil;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The chat pipeline: coalesce flushes, close idle clients, drop telnet commands, split input into lines (LF or
+ * The chat pipeline: close idle clients, drop telnet commands, split input into lines (LF or
  * CRLF), decode UTF-8, hand each line to the room.
  */
 public final class ChatServerInitializer extends ChannelInitializer<Channel> implements ServicePipeline {
 
-    public static final String FLUSH_CONSOLIDATION = "chatFlushConsolidation";
     public static final String IDLE_STATE = "chatIdleState";
     public static final String TELNET_FILTER = "chatTelnetFilter";
     public static final String LINE_DECODER = "chatLineDecoder";
@@ -39,16 +36,10 @@ public final class ChatServerInitializer extends ChannelInitializer<Channel> imp
 
     @Override
     public void initChannel(Channel ch) {
-        // Past the high mark the client is cut (ChatServerHandler); the low mark only has to be below it.
-        ch.config().setWriteBufferWaterMark(
-                new WriteBufferWaterMark(settings.maxPendingBytes() / 2, settings.maxPendingBytes()));
         // A client that half-closes (nc -N, a script piping a file) is heard out, not cut off: its last
         // lines are delivered and it leaves as after /quit (ChatServerHandler).
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelPipeline p = ch.pipeline();
-        // Broadcasts arrive from other event loops one line at a time: one flush per batch, not per line.
-        p.addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         if (!settings.idleTimeout().isZero()) {
             p.addLast(IDLE_STATE, new IdleStateHandler(settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         }

@@ -321,15 +321,63 @@ class ChatServerHandlerTest {
         assertEquals(List.of("* guest-1 left (2 online)"), lines(c.get(1)));
     }
 
+    /**
+     * Makes {@code client} one that reads nothing more: what it is sent from now on is written to its outbound
+     * buffer but never taken, so it counts as pending output.
+     */
+    private static void stopReading(EmbeddedChannel client) {
+        client.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+            }
+        });
+    }
+
     @Test
     void linesAfterACutInTheSameReadAreDropped() {
         ChatSettings tiny = new ChatSettings(64, 4, 256, Duration.ZERO, 0);
         List<EmbeddedChannel> c = room(tiny, 2);
-        // The help text alone is more than 256 bytes of unread output: its sender is cut on the spot.
-        c.get(0).pipeline().fireChannelRead(utf8("/help\nafter the cut\n/nick late\n")); // writeInbound would see it closed
+        stopReading(c.get(0));
+        // The help text alone is more than 256 bytes, none of it read: it is written before the next answer is
+        // gathered, and its reader cut. writeInbound would see the channel closed.
+        c.get(0).pipeline().fireChannelRead(utf8("/help\n/who\nafter the cut\n/nick late\n"));
         c.get(0).runPendingTasks();
         assertFalse(c.get(0).isOpen());
+        assertEquals(1, room.slowConsumerCuts());
         assertEquals(List.of("* guest-1 left (1 online)"), lines(c.get(1)));
+    }
+
+    @Test
+    void aClientThatReadsIsNotCutHoweverLargeOneWrite() {
+        ChatSettings tiny = new ChatSettings(64, 4, 256, Duration.ZERO, 0);
+        List<EmbeddedChannel> c = room(tiny, 2);
+        c.get(0).writeInbound(utf8("/help\n"));
+        assertEquals(List.of(ChatServerHandler.HELP.split("\r\n")), lines(c.get(0)));
+        assertTrue(c.get(0).isOpen());
+        assertEquals(0, room.slowConsumerCuts());
+    }
+
+    @Test
+    void aBurstOfLinesReachesEachMemberInOneWrite() {
+        List<EmbeddedChannel> c = room3();
+        List<String> burst = IntStream.range(0, 50).mapToObj(i -> "line " + i).toList();
+        c.get(0).writeInbound(utf8(burst.stream().map(l -> l + "\n").collect(Collectors.joining())));
+        c.get(1).runPendingTasks();
+        assertEquals(1, c.get(1).outboundMessages().size(), "written once");
+        assertEquals(burst.stream().map(l -> "[guest-1] " + l).toList(), lines(c.get(1)));
+    }
+
+    @Test
+    void gatheredOutputIsWrittenAtOnceBeforeItPassesTheWriteThreshold() {
+        ChatSettings wide = new ChatSettings(4000, 4, 1 << 20, Duration.ZERO, 0);
+        List<EmbeddedChannel> c = room(wide, 2);
+        String line = "x".repeat(3000);
+        c.get(0).writeInbound(utf8((line + "\n").repeat(12))); // 36 KiB in one read
+        c.get(1).runPendingTasks();
+        List<Integer> writes = c.get(1).outboundMessages().stream().map(m -> ((ByteBuf) m).readableBytes()).toList();
+        assertTrue(writes.stream().allMatch(size -> size <= ChatOutbox.WRITE_AT), writes.toString());
+        assertEquals(3, writes.size(), writes.toString());
+        assertEquals(Collections.nCopies(12, "[guest-1] " + line), lines(c.get(1)));
     }
 
     @Test
@@ -366,14 +414,21 @@ class ChatServerHandlerTest {
     }
 
     @Test
-    void aClientThatStopsReadingIsCut() {
+    void aClientThatStopsReadingIsCutOnceItsOutputPassesTheLimit() {
         List<EmbeddedChannel> c = room3();
-        // What a full outbound buffer does: the channel turns unwritable.
-        c.get(2).unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        stopReading(c.get(2));
+        String line = "y".repeat(50); // 63 bytes with its nick and CRLF, against a max-pending of 4096
+        c.get(0).writeInbound(utf8((line + "\n").repeat(55))); // 3,465 bytes unread
         c.get(2).runPendingTasks();
-        assertFalse(c.get(2).isOpen());
+        assertTrue(c.get(2).isOpen(), "cut under the limit");
+        c.get(0).writeInbound(utf8((line + "\n").repeat(20))); // 4,725
+        c.get(2).runPendingTasks();
+        assertFalse(c.get(2).isOpen(), "not cut past the limit");
         assertEquals(1, room.slowConsumerCuts());
-        assertEquals(List.of("* guest-3 left (2 online)"), lines(c.get(0)));
+        // This room announces the leave the moment the cut closes the channel, before the rest of the burst.
+        List<String> heard = new ArrayList<>(lines(c.get(1)));
+        assertTrue(heard.remove("* guest-3 left (2 online)"), heard.toString());
+        assertEquals(Collections.nCopies(75, "[guest-1] " + line), heard, "the others miss nothing");
     }
 
     @Test
