@@ -39,6 +39,14 @@ final class ChatOutbox {
     private final Writer writer;
     private final int maxPending;
     private ByteBuf gathered;
+    /**
+     * How many bytes {@link #gathered} may hold before it is written: the lesser of {@link #WRITE_AT} and what the
+     * limit left when gathering began. Only this outbox adds to what the socket has not taken, so that only shrinks
+     * while it gathers.
+     */
+    private long budget;
+    /** How much the last write carried: the next buffer starts that large, not growing a line at a time. */
+    private int lastWrite = INITIAL_CAPACITY;
     private boolean queued;
     private boolean closed;
 
@@ -86,14 +94,15 @@ final class ChatOutbox {
         if (closed) {
             return false;
         }
-        if (gathered != null && gathered.readableBytes() + size > Math.min(WRITE_AT, roomBeforeLimit())) {
+        if (gathered != null && gathered.readableBytes() + size > budget) {
             write(channel.voidPromise());
             if (closed) {
                 return false;
             }
         }
         if (gathered == null) {
-            gathered = channel.alloc().ioBuffer(Math.max(size, INITIAL_CAPACITY));
+            gathered = channel.alloc().ioBuffer(Math.max(size, lastWrite));
+            budget = Math.min(WRITE_AT, roomBeforeLimit());
             if (!queued) {
                 queued = true;
                 writer.queue(this);
@@ -117,6 +126,7 @@ final class ChatOutbox {
         if (out == null) {
             return promise.isVoid() ? promise : promise.setSuccess();
         }
+        lastWrite = Math.max(INITIAL_CAPACITY, Math.min(out.readableBytes(), WRITE_AT));
         channel.writeAndFlush(out, promise);
         ChannelOutboundBuffer unwritten = channel.unsafe().outboundBuffer();
         if (unwritten != null && unwritten.totalPendingWriteBytes() > maxPending && !closed) {

@@ -51,6 +51,9 @@ public final class ChatRoom {
     private final EventExecutor executor;
     /** One outbox writer per event loop that has members. */
     private final ConcurrentMap<EventLoop, ChatOutbox.Writer> writers = new ConcurrentHashMap<>();
+    /** Counts joins and leaves, so that broadcasts know when {@link #snapshot} is out of date. */
+    private final AtomicLong membership = new AtomicLong();
+    private volatile Recipients snapshot;
     private final AtomicLong guests = new AtomicLong();
     private final AtomicLong slowConsumerCuts = new AtomicLong();
     private final AtomicLong rejectedClients = new AtomicLong();
@@ -108,6 +111,7 @@ public final class ChatRoom {
         // Queued before the channel is a member, so no broadcast can reach it ahead of its welcome.
         send(channel, "* welcome " + nick + ", " + online + " online. /help lists commands");
         members.add(channel);
+        membership.incrementAndGet();
         log.debug("chat client {} joined from {}", nick, channel.remoteAddress());
         unannounced.add(new Change(true, channel, nick, online, onAdmitted));
         announce();
@@ -126,6 +130,7 @@ public final class ChatRoom {
         log.debug("chat client {} left", nick);
         nicks.remove(key(nick), channel);
         members.remove(channel);
+        membership.incrementAndGet();
         unannounced.add(new Change(false, channel, nick, --admitted, null));
         announce();
     }
@@ -302,30 +307,22 @@ public final class ChatRoom {
      * {@code announcement}, if given, when its members have their copies. Returns the number of recipients.
      */
     private int broadcast(Channel except, ByteBufAllocator alloc, String line, Announcement announcement) {
-        Map<EventLoop, List<ChatOutbox>> byLoop = new IdentityHashMap<>();
-        int recipients = 0;
-        for (Channel member : members) {
-            if (member != except) {
-                byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(ChatOutbox.of(member));
-                recipients++;
-            }
-        }
-        if (byLoop.isEmpty()) {
+        Recipients all = recipients();
+        int recipients = all.size() - (except != null && members.contains(except) ? 1 : 0);
+        if (recipients <= 0) {
             return 0;
         }
         ByteBuf encoded = ChatLines.encode(alloc, line);
         try {
-            for (Map.Entry<EventLoop, List<ChatOutbox>> entry : byLoop.entrySet()) {
+            for (LoopMembers group : all.byLoop()) {
                 ByteBuf shared = encoded.retain();
-                List<ChatOutbox> onLoop = entry.getValue();
-                EventLoop loop = entry.getKey();
                 if (announcement != null) {
                     announcement.loopStarted();
                 }
-                if (loop.inEventLoop()) {
-                    deliver(shared, onLoop, announcement);
+                if (group.loop().inEventLoop()) {
+                    deliver(shared, group.outboxes(), except, announcement);
                 } else {
-                    loop.execute(() -> deliver(shared, onLoop, announcement));
+                    group.loop().execute(() -> deliver(shared, group.outboxes(), except, announcement));
                 }
             }
         } finally {
@@ -334,10 +331,12 @@ public final class ChatRoom {
         return recipients;
     }
 
-    private static void deliver(ByteBuf shared, List<ChatOutbox> recipients, Announcement announcement) {
+    private static void deliver(ByteBuf shared, ChatOutbox[] recipients, Channel except, Announcement announcement) {
         try {
             for (ChatOutbox recipient : recipients) {
-                recipient.add(shared);
+                if (recipient.channel() != except) {
+                    recipient.add(shared);
+                }
             }
         } finally {
             shared.release();
@@ -345,6 +344,37 @@ public final class ChatRoom {
                 announcement.loopDone();
             }
         }
+    }
+
+    /**
+     * The members' outboxes grouped by event loop, as of a {@link #membership} count: built by the first broadcast
+     * after a join or a leave and shared by every broadcast until the next, so a flood does not walk and group
+     * the whole room again for each line.
+     */
+    private Recipients recipients() {
+        long version = membership.get(); // read first: a snapshot of this version holds every change counted in it
+        Recipients current = snapshot;
+        if (current != null && current.version() == version) {
+            return current;
+        }
+        Map<EventLoop, List<ChatOutbox>> byLoop = new IdentityHashMap<>();
+        int size = 0;
+        for (Channel member : members) {
+            byLoop.computeIfAbsent(member.eventLoop(), loop -> new ArrayList<>()).add(ChatOutbox.of(member));
+            size++;
+        }
+        LoopMembers[] groups = byLoop.entrySet().stream()
+                .map(e -> new LoopMembers(e.getKey(), e.getValue().toArray(ChatOutbox[]::new)))
+                .toArray(LoopMembers[]::new);
+        Recipients built = new Recipients(version, groups, size);
+        snapshot = built; // a racing builder may store an older one: the version check rebuilds it
+        return built;
+    }
+
+    private record LoopMembers(EventLoop loop, ChatOutbox[] outboxes) {
+    }
+
+    private record Recipients(long version, LoopMembers[] byLoop, int size) {
     }
 
     private static String key(String nick) {
