@@ -23,7 +23,6 @@ final class LoadClientHandler extends ByteToMessageDecoder {
 
     /** Marks a stamped message inside any line: {@code ~m <nanoTime> <seq> <padding>}. */
     static final String MARKER = "~m ";
-    private static final ByteProcessor FIND_TILDE = new ByteProcessor.IndexOfProcessor((byte) '~');
     private static final ByteProcessor FIND_NON_DIGIT = b -> b >= '0' && b <= '9';
 
     private final Target target;
@@ -147,8 +146,9 @@ final class LoadClientHandler extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        long now = System.nanoTime();
         while (in.isReadable()) {
-            int at = in.forEachByte(FIND_TILDE);
+            int at = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '~');
             if (at < 0) {
                 in.skipBytes(in.readableBytes());
                 return;
@@ -175,7 +175,7 @@ final class LoadClientHandler extends ByteToMessageDecoder {
             for (int i = digits; i < end; i++) {
                 stamp = stamp * 10 + (in.getByte(i) - '0');
             }
-            stats.delivered(stamp);
+            stats.delivered(stamp, now);
             in.readerIndex(end);
         }
     }
