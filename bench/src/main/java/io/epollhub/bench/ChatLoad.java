@@ -99,10 +99,10 @@ public final class ChatLoad implements Callable<Integer> {
                     "need 1 <= senders < clients, 1-600 s duration, size 40-4000, rate >= 0");
         }
         int serverPort = port == 0 ? target.defaultPort : port;
-        LoadStats stats = new LoadStats();
         boolean epoll = Epoll.isAvailable();
         int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
+        LoadStats stats = new LoadStats(group);
         try {
             List<LoadClientHandler> handlers = new ArrayList<>();
             List<ChannelFuture> connects = connect(group, epoll, serverPort, stats, handlers);

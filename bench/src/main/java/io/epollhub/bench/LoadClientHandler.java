@@ -23,7 +23,6 @@ final class LoadClientHandler extends ByteToMessageDecoder {
 
     /** Marks a stamped message inside any line: {@code ~m <nanoTime> <seq> <padding>}. */
     static final String MARKER = "~m ";
-    private static final ByteProcessor FIND_NON_DIGIT = b -> b >= '0' && b <= '9';
 
     private final Target target;
     private final LoadStats stats;
@@ -37,6 +36,15 @@ final class LoadClientHandler extends ByteToMessageDecoder {
     private long seq;
     private double credit;
     private ScheduledFuture<?> ticker;
+    /** The digits of the stamp being read, parsed in the same pass that finds where they end. */
+    private long stamp;
+    private final ByteProcessor stampDigits = b -> {
+        if (b < '0' || b > '9') {
+            return false;
+        }
+        stamp = stamp * 10 + (b - '0');
+        return true;
+    };
 
     LoadClientHandler(Target target, LoadStats stats, boolean sender, boolean receiver, double ratePerSecond, int size) {
         this.target = target;
@@ -162,7 +170,8 @@ final class LoadClientHandler extends ByteToMessageDecoder {
                 in.readerIndex(at + 1);
                 continue;
             }
-            int end = in.forEachByte(digits, in.writerIndex() - digits, FIND_NON_DIGIT);
+            stamp = 0;
+            int end = in.forEachByte(digits, in.writerIndex() - digits, stampDigits);
             if (end < 0) {
                 in.readerIndex(at); // the digits may go on in the next read
                 return;
@@ -170,10 +179,6 @@ final class LoadClientHandler extends ByteToMessageDecoder {
             if (end == digits) {
                 in.readerIndex(at + 1); // a marker without a stamp: not one of ours
                 continue;
-            }
-            long stamp = 0;
-            for (int i = digits; i < end; i++) {
-                stamp = stamp * 10 + (in.getByte(i) - '0');
             }
             stats.delivered(stamp, now);
             in.readerIndex(end);

@@ -1,8 +1,8 @@
 package io.epollhub.bench;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SingleWriterRecorder;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,23 +10,32 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters and the delivery-latency histogram, written by every connection's event loop. Each thread records
- * into a histogram of its own, added up when the window ends: one shared histogram made the event loops fight over
- * its counters' cache lines at millions of deliveries a second, until that, not the server, limited the run.
+ * into a plain histogram of its own, added up when the window ends: one shared histogram made the event loops
+ * fight over its counters' cache lines at millions of deliveries a second, until that, not the server, limited
+ * the run. The window's end waits for each event loop to finish what it is recording.
  */
 final class LoadStats {
 
-    private final Queue<SingleWriterRecorder> recorders = new ConcurrentLinkedQueue<>();
-    private final FastThreadLocal<SingleWriterRecorder> recorder = new FastThreadLocal<>() {
+    private final Iterable<? extends EventExecutor> loops;
+    private final Queue<ThreadHistogram> histograms = new ConcurrentLinkedQueue<>();
+    private final FastThreadLocal<ThreadHistogram> histogram = new FastThreadLocal<>() {
         @Override
-        protected SingleWriterRecorder initialValue() {
-            SingleWriterRecorder mine = new SingleWriterRecorder(3);
-            recorders.add(mine);
+        protected ThreadHistogram initialValue() {
+            ThreadHistogram mine = new ThreadHistogram();
+            histograms.add(mine);
             return mine;
         }
     };
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
-    private volatile boolean measuring;
+    /** The measured window's number, 0 between windows; a thread's histogram starts afresh in each. */
+    private volatile int window;
+    private int windows;
+
+    /** @param loops the executors whose threads record (those that call {@link #delivered}), waited for at the end */
+    LoadStats(Iterable<? extends EventExecutor> loops) {
+        this.loops = loops;
+    }
 
     void sent() {
         sent.increment();
@@ -37,8 +46,14 @@ final class LoadStats {
      * {@link System#nanoTime}); one clock reading serves every message of a read, which arrived together.
      */
     void delivered(long sentNanos, long readNanos) {
-        if (measuring) {
-            recorder.get().recordValue(Math.max(0, readNanos - sentNanos));
+        int current = window;
+        if (current != 0) {
+            ThreadHistogram mine = histogram.get();
+            if (mine.window != current) {
+                mine.latencies.reset();
+                mine.window = current;
+            }
+            mine.latencies.recordValue(Math.max(0, readNanos - sentNanos));
         }
     }
 
@@ -55,16 +70,28 @@ final class LoadStats {
     /** Starts the measured window: what came before (connecting, warm-up) is dropped. */
     void startMeasuring() {
         sent.reset();
-        recorders.forEach(SingleWriterRecorder::reset);
-        measuring = true;
+        window = ++windows;
     }
 
     /** Ends the window and returns what it saw. */
     Snapshot stop() {
-        measuring = false;
+        int ended = window;
+        window = 0;
+        for (EventExecutor loop : loops) {
+            loop.submit(() -> { }).syncUninterruptibly(); // what it was recording is done, and visible here
+        }
         Histogram latencies = new Histogram(3);
-        recorders.forEach(r -> latencies.add(r.getIntervalHistogram()));
+        for (ThreadHistogram h : histograms) {
+            if (h.window == ended) {
+                latencies.add(h.latencies);
+            }
+        }
         return new Snapshot(sent.sum(), latencies.getTotalCount(), latencies);
+    }
+
+    private static final class ThreadHistogram {
+        final Histogram latencies = new Histogram(3);
+        int window;
     }
 
     record Snapshot(long sent, long delivered, Histogram latencyNanos) {

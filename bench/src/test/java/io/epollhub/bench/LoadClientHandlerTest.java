@@ -7,6 +7,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.CharsetUtil;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +41,7 @@ class LoadClientHandlerTest {
     }
 
     private static LoadStats.Snapshot receive(String... reads) {
-        LoadStats stats = new LoadStats();
+        LoadStats stats = new LoadStats(List.of());
         stats.startMeasuring();
         EmbeddedChannel channel = new EmbeddedChannel(new LoadClientHandler(Target.REDIS, stats, false, true, 0, 64));
         for (String read : reads) {

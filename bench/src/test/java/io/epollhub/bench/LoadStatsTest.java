@@ -11,7 +11,7 @@ class LoadStatsTest {
 
     @Test
     void deliveriesFromEveryThreadAreAddedUpAndOnlyTheWindowCounts() throws InterruptedException {
-        LoadStats stats = new LoadStats();
+        LoadStats stats = new LoadStats(List.of());
         Thread before = new Thread(() -> stats.delivered(0, 5)); // before the window: dropped
         before.start();
         before.join();
