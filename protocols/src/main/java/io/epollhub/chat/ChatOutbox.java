@@ -13,16 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything a member is sent, gathered into one buffer and written once per event-loop pass: broadcasts
- * reach a member one line at a time, and a write and a flush for each line (an outbound-buffer entry, a
- * duplicate, a {@code writev}) cost more than twice what copying the line does. Redis does the same with a
- * subscriber's reply buffer. Replies to the member itself go through here too, so that it hears everything in
- * the order it happened on its event loop.
+ * Everything a member is sent, gathered into one buffer and written once per event-loop pass. Broadcasts reach a
+ * member one line at a time; a write and a flush for each line (an outbound-buffer entry, a duplicate, a share of
+ * a {@code writev}) made a delivery cost about five times the CPU it costs gathered (bench/README.md). Redis does
+ * the same with a subscriber's reply buffer. Replies to the member itself go through here too, so that it hears
+ * everything in the order it happened on its event loop.
  *
  * <p>The slow-consumer limit counts what waits here as well as what the socket has not taken: before a line
- * would take the two past {@code maxPending}, what is gathered is written first, and a member still holding
- * more than {@code maxPending} bytes unwritten after a write is cut. A member that reads what it is sent is
- * never cut, however large one write is.
+ * would take the sum of the two past {@code maxPending}, what is gathered is written first, and a member still
+ * holding more than {@code maxPending} bytes unwritten after a write is cut. A member that reads what it is sent
+ * is never cut, however large one write is.
  *
  * <p>Touched only on the member's event loop.
  */
@@ -41,8 +41,8 @@ final class ChatOutbox {
     private ByteBuf gathered;
     /**
      * How many bytes {@link #gathered} may hold before it is written: the lesser of {@link #WRITE_AT} and what the
-     * limit left when gathering began. Only this outbox adds to what the socket has not taken, so that only shrinks
-     * while it gathers.
+     * limit left when gathering began. Only this outbox adds to what the socket has not taken, so while it gathers
+     * that can only shrink, and the budget errs on the safe side.
      */
     private long budget;
     /** How much the last write carried: the next buffer starts that large, not growing a line at a time. */

@@ -12,8 +12,8 @@ import io.netty.util.CharsetUtil;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The chat pipeline: close idle clients, drop telnet commands, split input into lines (LF or
- * CRLF), decode UTF-8, hand each line to the room.
+ * The chat pipeline: close idle clients, drop telnet commands, split input into lines (LF or CRLF), decode UTF-8,
+ * hand each line to the room. What the room sends a client goes through its {@link ChatOutbox}.
  */
 public final class ChatServerInitializer extends ChannelInitializer<Channel> implements ServicePipeline {
 
