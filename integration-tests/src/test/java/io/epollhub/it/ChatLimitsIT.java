@@ -212,6 +212,31 @@ class ChatLimitsIT {
     }
 
     @Test
+    void clientsThatReadAreNotCutByWritesLargerThanTheMaxPending() throws Exception {
+        ChatSettings tiny = new ChatSettings(4096, 10, 256, Duration.ZERO, 0);
+        try (RunningServer server = RunningServer.start(tiny)) {
+            List<LineClient> room = LineClient.joinRoom(server.chat(), 2);
+            room.get(0).send("/help\n"); // about 400 bytes in one write
+            List<String> help = room.get(0).linesUntilSilent(300);
+            assertEquals("* commands:", help.get(0));
+            assertTrue(help.size() >= 6, help.toString());
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 50; i++) {
+                burst.append("line ").append(i).append('\n');
+            }
+            room.get(0).send(burst.toString()); // gathered for the other client: some 900 bytes
+            List<String> heard = room.get(1).linesUntilSilent(300);
+            assertEquals(50, heard.size(), heard.toString());
+            assertEquals("[guest-1] line 49", heard.get(49));
+            assertEquals(0, server.server.chatRoom().slowConsumerCuts());
+            assertEquals(2, server.server.chatRoom().size());
+            for (LineClient client : room) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void idleClientsAreClosedWithANotice() throws Exception {
         ChatSettings idle = new ChatSettings(4096, 10, 1 << 20, Duration.ofMillis(300), 0);
         try (RunningServer server = RunningServer.start(idle);
