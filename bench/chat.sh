@@ -28,6 +28,7 @@ if command -v redis-server >/dev/null; then
   HAVE_REDIS=yes
   redis-server --port 16379 --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 >"$WORK/redis.log" 2>&1 &
   PIDS+=($!)
+  REDIS_PID=$!
   wait_port 16379
 fi
 
@@ -45,8 +46,10 @@ echo "# warm-up"
 load epollhub 19090 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration 3 >/dev/null
 [ $HAVE_REDIS = yes ] && load redis 16379 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration 3 >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
-  load epollhub 19090 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" >>"$RESULTS"
-  [ $HAVE_REDIS = yes ] && load redis 16379 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" >>"$RESULTS"
+  load epollhub 19090 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" \
+    --server-pid "${SERVER_PID[18090]}" >>"$RESULTS"
+  [ $HAVE_REDIS = yes ] && load redis 16379 --clients $((RECEIVERS + 1)) --senders 1 --warmup 2 --duration "$DURATION" \
+    --server-pid "$REDIS_PID" >>"$RESULTS"
 done
 med() { grep "target=$1 " "$RESULTS" | field "$2" | median; }
 TARGETS="epollhub$( [ $HAVE_REDIS = yes ] && echo " redis" || true)"
@@ -54,17 +57,22 @@ TARGETS="epollhub$( [ $HAVE_REDIS = yes ] && echo " redis" || true)"
 echo
 echo "$(cores) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1), $ROUNDS interleaved rounds of ${DURATION}s, $(date -u +%F)"
 echo "fan-out: 1 sender as fast as possible, $RECEIVERS receivers"
-printf '%-10s %16s %10s %10s %10s\n' target delivered/s p50_ms p99_ms connected
+# CPU over each window, in cores, of the server and of the load generator: the two share the machine, and the
+# side near its limit sets the pace (Redis's is one core). server_us is the server's CPU per delivery.
+us_per_delivery() { awk -v c="$1" -v d="$2" 'BEGIN { printf "%.3f", (d > 0 ? c * 1e6 / d : 0) }'; }
+printf '%-10s %16s %10s %10s %10s %13s %14s %10s\n' target delivered/s p50_ms p99_ms connected server_cores \
+  loadgen_cores server_us
 for target in $TARGETS; do
-  printf '%-10s %16.0f %10s %10s %10s\n' "$target" "$(med "$target" delivered_per_s)" "$(med "$target" p50_ms)" \
-    "$(med "$target" p99_ms)" "$(med "$target" connected)"
+  printf '%-10s %16.0f %10s %10s %10s %13s %14s %10s\n' "$target" "$(med "$target" delivered_per_s)" \
+    "$(med "$target" p50_ms)" "$(med "$target" p99_ms)" "$(med "$target" connected)" "$(med "$target" server_cores)" \
+    "$(med "$target" loadgen_cores)" "$(us_per_delivery "$(med "$target" server_cores)" "$(med "$target" delivered_per_s)")"
 done
 # The saturated p99 moves more from round to round than anything else measured here: show every round.
 echo "every round, in the order run:"
 for target in $TARGETS; do
-  for f in delivered_per_s p99_ms; do
+  for f in delivered_per_s p99_ms server_cores loadgen_cores; do
     printf '  %-8s %-15s' "$target" "$f"
-    grep "target=$target " "$RESULTS" | field "$f" | awk '{ printf " %.0f", $1 } END { print "" }'
+    grep "target=$target " "$RESULTS" | field "$f" | awk '{ printf($1 < 10 ? " %.2f" : " %.0f", $1) } END { print "" }'
   done
 done
 # A server that cut receivers (a slow-consumer limit) delivers to fewer, which flatters the other side's ratio.
@@ -76,6 +84,12 @@ if [ $HAVE_REDIS = yes ]; then
   echo "RESULT chat fanout delivered_ratio=$(ratio "$(med epollhub delivered_per_s)" "$(med redis delivered_per_s)") \
 p99_epollhub=$(med epollhub p99_ms) p99_redis=$(med redis p99_ms)"
 fi
+cpu_result="RESULT chat_cpu"
+for target in $TARGETS; do
+  cpu_result+=" ${target}_server_cores=$(med "$target" server_cores) ${target}_loadgen_cores=$(med "$target" loadgen_cores)"
+  cpu_result+=" ${target}_server_us=$(us_per_delivery "$(med "$target" server_cores)" "$(med "$target" delivered_per_s)")"
+done
+echo "$cpu_result"
 
 fi
 

@@ -18,8 +18,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,6 +78,9 @@ public final class ChatLoad implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Client event loops (0: one per core).")
     int threads;
 
+    @Option(names = "--server-pid", defaultValue = "0", description = "The local server's process id: its CPU over the measured window is reported (server_cores), read from /proc.")
+    long serverPid;
+
     public static void main(String[] args) {
         System.exit(run(System.out, args));
     }
@@ -98,6 +107,9 @@ public final class ChatLoad implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "need 1 <= senders < clients, 1-600 s duration, size 40-4000, rate >= 0");
         }
+        if (serverPid != 0 && !Files.isDirectory(taskDirectory(serverPid))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--server-pid " + serverPid + ": no such process");
+        }
         int serverPort = port == 0 ? target.defaultPort : port;
         boolean epoll = Epoll.isAvailable();
         int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -114,14 +126,18 @@ public final class ChatLoad implements Callable<Integer> {
             awaitQuiet(stats);
             publishers.forEach(LoadClientHandler::startSending);
             TimeUnit.SECONDS.sleep(warmupSeconds);
+            long serverCpu = serverCpuNanos();
+            long ownCpu = OWN_PROCESS.getProcessCpuTime();
             stats.startMeasuring();
             long start = System.nanoTime();
             TimeUnit.SECONDS.sleep(durationSeconds);
             LoadStats.Snapshot snapshot = stats.stop();
             double seconds = (System.nanoTime() - start) / 1e9;
+            double ownCores = (OWN_PROCESS.getProcessCpuTime() - ownCpu) / 1e9 / seconds;
+            double serverCores = (serverCpuNanos() - serverCpu) / 1e9 / seconds;
             publishers.forEach(LoadClientHandler::stopSending);
             long connected = channels.stream().filter(Channel::isActive).count();
-            report(snapshot, seconds, connected);
+            report(snapshot, seconds, connected, ownCores, serverCores);
             return 0;
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -220,7 +236,36 @@ public final class ChatLoad implements Callable<Integer> {
         }
     }
 
-    private void report(LoadStats.Snapshot s, double seconds, long connected) {
+    private static final com.sun.management.OperatingSystemMXBean OWN_PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private static Path taskDirectory(long pid) {
+        return Path.of("/proc", Long.toString(pid), "task");
+    }
+
+    /**
+     * The CPU time of {@code --server-pid}'s threads so far, in nanoseconds (the first field of each thread's
+     * {@code schedstat}); 0 without one. Threads that end meanwhile drop out, which a server's loops do not.
+     */
+    private long serverCpuNanos() throws IOException {
+        if (serverPid == 0) {
+            return 0;
+        }
+        long total = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDirectory(serverPid))) {
+            for (Path task : tasks) {
+                try {
+                    String schedstat = Files.readString(task.resolve("schedstat"));
+                    total += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                } catch (NoSuchFileException ended) {
+                    // a thread that ended between the listing and the read
+                }
+            }
+        }
+        return total;
+    }
+
+    private void report(LoadStats.Snapshot s, double seconds, long connected, double ownCores, double serverCores) {
         Histogram h = s.latencyNanos();
         out.printf(Locale.ROOT, "target=%s clients=%d connected=%d senders=%d receivers=%d rate=%s size=%d duration=%.1fs%n",
                 target.name().toLowerCase(Locale.ROOT), clients, connected, senders, clients - senders,
@@ -229,11 +274,15 @@ public final class ChatLoad implements Callable<Integer> {
         out.printf(Locale.ROOT, "delivery latency (ms): p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f%n",
                 ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
                 ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        // The CPU either side used shows which one set the pace: a load generator near its cores measures itself.
+        out.printf(Locale.ROOT, "CPU over the window (cores): load generator %.2f%s%n", ownCores,
+                serverPid == 0 ? "" : String.format(Locale.ROOT, ", server %.2f", serverCores));
         out.printf(Locale.ROOT, "RESULT target=%s connected=%d sent_per_s=%.0f delivered_per_s=%.0f p50_ms=%.3f p90_ms=%.3f "
-                        + "p95_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f%n",
+                        + "p95_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f loadgen_cores=%.2f%s%n",
                 target.name().toLowerCase(Locale.ROOT), connected, s.sent() / seconds, s.delivered() / seconds,
                 ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(95)),
-                ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+                ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ownCores,
+                serverPid == 0 ? "" : String.format(Locale.ROOT, " server_cores=%.2f", serverCores));
     }
 
     private static double ms(long nanos) {

@@ -86,6 +86,15 @@ class BenchScriptsIT {
         Matcher fanout = find(out, "RESULT chat fanout delivered_ratio=" + NUMBER + " p99_epollhub=" + NUMBER
                 + " p99_redis=" + NUMBER);
         assertTrue(Double.parseDouble(fanout.group(1)) > 0, out);
+        Matcher cpu = find(out, "RESULT chat_cpu epollhub_server_cores=" + NUMBER + " epollhub_loadgen_cores=" + NUMBER
+                + " epollhub_server_us=" + NUMBER + " redis_server_cores=" + NUMBER + " redis_loadgen_cores=" + NUMBER
+                + " redis_server_us=" + NUMBER);
+        for (int server = 1; server <= 4; server += 3) {
+            double serverCores = Double.parseDouble(cpu.group(server));
+            double both = serverCores + Double.parseDouble(cpu.group(server + 1));
+            assertTrue(serverCores > 0 && Double.parseDouble(cpu.group(server + 2)) > 0, out);
+            assertTrue(both <= Runtime.getRuntime().availableProcessors() * 1.1, "more cores than the machine has:\n" + out);
+        }
         assertFalse(out.contains("warning:"), out);
         assertEquals("100", find(out, "RESULT chat clients_reached=(\\d+)").group(1), out);
         Matcher idle = find(out, "RESULT chat idle_bytes_per_connection=(-?\\d+) clients=(\\d+)");

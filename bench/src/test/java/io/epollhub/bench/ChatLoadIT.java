@@ -28,7 +28,8 @@ class ChatLoadIT {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int status = ChatLoad.run(new PrintStream(out, true, StandardCharsets.UTF_8), "--port",
                     String.valueOf(server.chatAddress().getPort()), "--clients", "11", "--senders", "1",
-                    "--rate", "200", "--warmup", "1", "--duration", "2");
+                    "--rate", "200", "--warmup", "1", "--duration", "2",
+                    "--server-pid", String.valueOf(ProcessHandle.current().pid())); // the server runs in this JVM
             String report = out.toString(StandardCharsets.UTF_8);
             assertEquals(0, status, report);
             Matcher m = RESULT.matcher(report);
@@ -39,6 +40,11 @@ class ChatLoadIT {
             assertTrue(sent > 150 && sent < 250, "sent about 200/s: " + report);
             assertTrue(delivered > sent * 10 * 0.9 && delivered < sent * 10 * 1.1, "each of 10 receivers got each: " + report);
             assertTrue(Double.parseDouble(m.group(4)) < 1000, report);
+            Matcher cpu = Pattern.compile("loadgen_cores=([\\d.]+) server_cores=([\\d.]+)$", Pattern.MULTILINE).matcher(report);
+            assertTrue(cpu.find(), report);
+            assertTrue(Double.parseDouble(cpu.group(2)) > 0, "the server's CPU, read from /proc: " + report);
+            assertTrue(Math.abs(Double.parseDouble(cpu.group(2)) - Double.parseDouble(cpu.group(1))) <= 0.1,
+                    "the same process, counted both ways, differs: " + report);
         } finally {
             server.stop();
         }
