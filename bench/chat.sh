@@ -19,9 +19,10 @@ require_free_ports 18090 19090 18091 19091 16379
 
 # The backlog at which Redis pub/sub cuts a subscriber at once (its hard output-buffer limit, 32 MB; 8 MB only
 # when held for 60 s) rather than epollhub's 1 MiB default: a flood outpaces the load generator's receivers in
-# bursts, and a receiver cut ends the round short (at 1 MiB in one round of 5; at 8 MiB still in one short
-# round of 6 with 20 receivers, none of 10 at 32 MiB). The limit only decides when a lagging client is cut:
-# a round in which none is runs the same at any limit.
+# bursts, and a receiver cut ends the round short (at 1 MiB in one round of 5, and since output is gathered per
+# member 1-2 receivers in every 10 s round; at 8 MiB still in one short round of 6 with 20 receivers; at 32 MiB
+# none of 10 before, one in 15 rounds since). The limit only decides when a lagging client is cut: a round in
+# which none is runs the same at any limit.
 start_epollhub chat 18090 19090 --chat-max-clients 20000 --chat-max-pending 32MiB
 HAVE_REDIS=no
 if command -v redis-server >/dev/null; then
