@@ -111,6 +111,7 @@ final class ChatOutbox {
         return true;
     }
 
+    /** {@code maxPending} less what the socket has not taken yet: below 0 past the limit; 0 once closed. */
     private long roomBeforeLimit() {
         ChannelOutboundBuffer unwritten = channel.unsafe().outboundBuffer();
         return unwritten == null ? 0 : maxPending - unwritten.totalPendingWriteBytes();
@@ -128,8 +129,7 @@ final class ChatOutbox {
         }
         lastWrite = Math.max(INITIAL_CAPACITY, Math.min(out.readableBytes(), WRITE_AT));
         channel.writeAndFlush(out, promise);
-        ChannelOutboundBuffer unwritten = channel.unsafe().outboundBuffer();
-        if (unwritten != null && unwritten.totalPendingWriteBytes() > maxPending && !closed) {
+        if (roomBeforeLimit() < 0 && !closed) {
             closed = true;
             room.cutSlowConsumer(channel, maxPending);
         }
