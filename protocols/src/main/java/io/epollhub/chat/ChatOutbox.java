@@ -2,6 +2,7 @@ package io.epollhub.chat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -19,6 +20,10 @@ import java.util.List;
  * the same with a subscriber's reply buffer. Replies to the member itself go through here too, so that it hears
  * everything in the order it happened on its event loop.
  *
+ * <p>A broadcast line of {@value #SHARE_AT} bytes or more is not copied: the member gets a duplicate of the one
+ * encoded line, written behind what was gathered and flushed with the pass. Copying costs grow with the line and
+ * sharing's do not, and a room's stalled members then hold one line between them, not a copy each.
+ *
  * <p>The slow-consumer limit counts what waits here as well as what the socket has not taken: before a line
  * would take the sum of the two past {@code maxPending}, what is gathered is written first, and a member still
  * holding more than {@code maxPending} bytes unwritten after a write is cut. A member that reads what it is sent
@@ -32,6 +37,8 @@ final class ChatOutbox {
 
     /** Gathered output is written at once past this many bytes, rather than at the end of the pass. */
     static final int WRITE_AT = 16 * 1024;
+    /** Broadcast lines this long or longer are shared rather than copied. */
+    static final int SHARE_AT = 1024;
     private static final int INITIAL_CAPACITY = 256;
 
     private final Channel channel;
@@ -47,6 +54,8 @@ final class ChatOutbox {
     private long budget;
     /** How much the last write carried: the next buffer starts that large, not growing a line at a time. */
     private int lastWrite = INITIAL_CAPACITY;
+    /** Something was written (a shared line) and not yet flushed. */
+    private boolean unflushed;
     private boolean queued;
     private boolean closed;
 
@@ -81,11 +90,32 @@ final class ChatOutbox {
         }
     }
 
-    /** Adds a copy of {@code line}'s readable bytes (already encoded by {@link ChatLines}); leaves its indices alone. */
+    /**
+     * Adds {@code line}'s readable bytes (already encoded by {@link ChatLines}): a copy, or from {@link #SHARE_AT}
+     * bytes a retained duplicate; leaves its indices and its count alone.
+     */
     void add(ByteBuf line) {
         int size = line.readableBytes();
-        if (reserve(size)) {
-            gathered.writeBytes(line, line.readerIndex(), size);
+        if (size < SHARE_AT) {
+            if (reserve(size)) {
+                gathered.writeBytes(line, line.readerIndex(), size);
+            }
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        // Taken before writing: a write may run the loop's tasks (EmbeddedChannel's does), this outbox's writer too.
+        ByteBuf before = gathered;
+        gathered = null;
+        if (before != null) {
+            channel.write(before, channel.voidPromise());
+        }
+        channel.write(line.retainedDuplicate(), channel.voidPromise());
+        unflushed = true;
+        queue();
+        if (roomBeforeLimit() < 0) {
+            write(channel.voidPromise()); // flushes, and cuts the member if the socket takes too little of it
         }
     }
 
@@ -103,12 +133,16 @@ final class ChatOutbox {
         if (gathered == null) {
             gathered = channel.alloc().ioBuffer(Math.max(size, lastWrite));
             budget = Math.min(WRITE_AT, roomBeforeLimit());
-            if (!queued) {
-                queued = true;
-                writer.queue(this);
-            }
+            queue();
         }
         return true;
+    }
+
+    private void queue() {
+        if (!queued) {
+            queued = true;
+            writer.queue(this);
+        }
     }
 
     /** {@code maxPending} less what the socket has not taken yet: below 0 past the limit; 0 once closed. */
@@ -118,17 +152,24 @@ final class ChatOutbox {
     }
 
     /**
-     * Writes and flushes what is gathered now, completing {@code promise} when it is written (at once when nothing
-     * is), then cuts the member if more than {@code maxPending} bytes are still unwritten.
+     * Writes what is gathered and flushes now, completing {@code promise} when everything before it is written (at
+     * once when nothing waits), then cuts the member if more than {@code maxPending} bytes are still unwritten.
      */
     ChannelFuture write(ChannelPromise promise) {
         ByteBuf out = gathered;
         gathered = null;
-        if (out == null) {
+        if (out == null && !unflushed) {
             return promise.isVoid() ? promise : promise.setSuccess();
         }
-        lastWrite = Math.max(INITIAL_CAPACITY, Math.min(out.readableBytes(), WRITE_AT));
-        channel.writeAndFlush(out, promise);
+        unflushed = false;
+        if (out != null) {
+            lastWrite = Math.max(INITIAL_CAPACITY, Math.min(out.readableBytes(), WRITE_AT));
+            channel.writeAndFlush(out, promise);
+        } else if (promise.isVoid()) {
+            channel.flush(); // only shared lines wait
+        } else {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER, promise); // completes once the shared lines are written
+        }
         if (roomBeforeLimit() < 0 && !closed) {
             closed = true;
             room.cutSlowConsumer(channel, maxPending);

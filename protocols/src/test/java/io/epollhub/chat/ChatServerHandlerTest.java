@@ -371,13 +371,31 @@ class ChatServerHandlerTest {
     void gatheredOutputIsWrittenAtOnceBeforeItPassesTheWriteThreshold() {
         ChatSettings wide = new ChatSettings(4000, 4, 1 << 20, Duration.ZERO, 0);
         List<EmbeddedChannel> c = room(wide, 2);
-        String line = "x".repeat(3000);
-        c.get(0).writeInbound(utf8((line + "\n").repeat(12))); // 36 KiB in one read
+        String line = "x".repeat(900); // 912 bytes as sent, under ChatOutbox.SHARE_AT: copied
+        c.get(0).writeInbound(utf8((line + "\n").repeat(36))); // 32,832 bytes in one read
         c.get(1).runPendingTasks();
         List<Integer> writes = c.get(1).outboundMessages().stream().map(m -> ((ByteBuf) m).readableBytes()).toList();
         assertTrue(writes.stream().allMatch(size -> size <= ChatOutbox.WRITE_AT), writes.toString());
-        assertEquals(3, writes.size(), writes.toString());
-        assertEquals(Collections.nCopies(12, "[guest-1] " + line), lines(c.get(1)));
+        assertEquals(3, writes.size(), writes.toString()); // 17, 17 and 2 lines
+        assertEquals(Collections.nCopies(36, "[guest-1] " + line), lines(c.get(1)));
+    }
+
+    @Test
+    void longLinesAreSharedByTheirRecipientsNotCopiedInOrderWithTheRest() {
+        ChatSettings wide = new ChatSettings(4000, 4, 1 << 20, Duration.ZERO, 0);
+        List<EmbeddedChannel> c = room(wide, 3);
+        String longLine = "y".repeat(ChatOutbox.SHARE_AT);
+        c.get(0).writeInbound(utf8("short\n" + longLine + "\nafter\n"));
+        c.get(1).runPendingTasks();
+        c.get(2).runPendingTasks();
+        ByteBuf[] heardBy1 = c.get(1).outboundMessages().stream().map(ByteBuf.class::cast).toArray(ByteBuf[]::new);
+        ByteBuf[] heardBy2 = c.get(2).outboundMessages().stream().map(ByteBuf.class::cast).toArray(ByteBuf[]::new);
+        assertEquals(3, heardBy1.length, "short gathered, long shared, after gathered");
+        assertTrue(heardBy1[1].hasMemoryAddress() && heardBy2[1].hasMemoryAddress());
+        assertEquals(heardBy1[1].memoryAddress(), heardBy2[1].memoryAddress(), "one encoded line, not a copy each");
+        for (int i = 1; i <= 2; i++) {
+            assertEquals(List.of("[guest-1] short", "[guest-1] " + longLine, "[guest-1] after"), lines(c.get(i)));
+        }
     }
 
     @Test
